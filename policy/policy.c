@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Filled in by the policy engine work. */
+#include "policy.h"
