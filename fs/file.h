@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Regular files: their data in a backing shmem file placed by the store
+ * (fs/store.h), and the FUSE data operations.  The namespace code calls
+ * only the functions declared here.
+ */
+#ifndef NUMAFS_FILE_H
+#define NUMAFS_FILE_H
+
+#include <fuse_lowlevel.h>
+#include <sys/stat.h>
+
+struct inode;
+struct numafs;
+
+/* Make the backing file of a new regular file, its policy applied. */
+int file_create(struct numafs *fs, struct inode *inode);
+/* The inode is gone (no links, no lookups): free its backing file. */
+void file_destroy(struct numafs *fs, struct inode *inode);
+/* Size, blocks and data times come from the backing file. */
+int file_getattr(struct numafs *fs, struct inode *inode, struct stat *st);
+/* Change the size (truncate/ftruncate), freeing pages past the end. */
+int file_set_size(struct numafs *fs, struct inode *inode, off_t size);
+
+/* FUSE operations on regular files. */
+void file_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void file_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void file_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		  struct fuse_file_info *fi);
+void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
+		       off_t off, struct fuse_file_info *fi);
+void file_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void file_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		   struct fuse_file_info *fi);
+void file_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+		       off_t len, struct fuse_file_info *fi);
+void file_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		   struct fuse_file_info *fi);
+void file_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			     struct fuse_file_info *fi_in, fuse_ino_t ino_out,
+			     off_t off_out, struct fuse_file_info *fi_out,
+			     size_t len, int flags);
+/*
+ * create(): the namespace code makes the inode and its entry, then hands
+ * the open part here (after file_create()).
+ */
+void file_open_created(fuse_req_t req, struct inode *inode, struct fuse_entry_param *e,
+		       struct fuse_file_info *fi);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The state of one numafs mount, shared by every part of the daemon.
+ */
+#ifndef NUMAFS_FS_H
+#define NUMAFS_FS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nodemask.h"
+#include "topology.h"
+
+struct inode;
+struct store;
+
+struct numafs_options {
+	uint64_t size;			/* bytes; 0 = unlimited */
+	uint64_t nr_inodes;		/* 0 = unlimited */
+	mode_t root_mode;
+	uid_t root_uid;
+	gid_t root_gid;
+	char *mpol;			/* root directory default policy text */
+	char *numa;			/* "real" or "fake:..." */
+	char *cpuset;			/* allowed-nodes file, or NULL */
+	int passthrough;		/* -1 auto, 0 off, 1 on */
+	bool debug;
+};
+
+struct numafs {
+	struct numafs_options opt;
+	struct topology *topo;
+	struct nodemask allowed;	/* nodes numafs may use now */
+	struct inode *root;
+	struct store *store;		/* fs/store.h */
+	bool passthrough;		/* in force for this mount */
+
+	pthread_mutex_t rename_lock;	/* cross-directory renames */
+	uint64_t next_ino;		/* atomic */
+	uint64_t nr_inodes;		/* atomic: inodes in use */
+};
+
+/* The mount a request belongs to. */
+struct numafs *numafs_from_req(void *req);
+
+/* Log at debug level (one line, why a request was refused). */
+void numafs_debug(const struct numafs *fs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
