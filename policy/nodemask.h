@@ -53,6 +53,35 @@ int nodemask_parse(const char *text, const struct nodemask *allowed,
 		   struct nodemask *out, struct errbuf *e);
 
 /*
+ * A node list as written, before "all" and "!" are resolved against an
+ * allowed set.  For callers that accept more than numactl's syntax.
+ */
+struct nodelist {
+	struct nodemask nodes;	/* the nodes named (empty for "all") */
+	bool all;		/* "all" */
+	bool inverted;		/* "!": every allowed node but @nodes */
+};
+
+/*
+ * Reads what may follow item "first-last" at *@pos (not ',' or the end),
+ * advancing *@pos past it.  Returns 0 or a negative errno with a reason.
+ */
+typedef int nodelist_suffix_fn(void *arg, unsigned int first, unsigned int last,
+			       const char **pos, struct errbuf *e);
+
+/*
+ * Parse @text as nodemask_parse() does but leave "all" and "!" unresolved.
+ * @suffix (may be NULL) is offered the text after an item that is neither
+ * ',' nor the end.  On error leaves @out untouched.
+ */
+int nodelist_parse(const char *text, struct nodelist *out,
+		   nodelist_suffix_fn *suffix, void *arg, struct errbuf *e);
+
+/* The nodes @l names, given @allowed (NULL: every possible node). */
+void nodelist_resolve(const struct nodelist *l, const struct nodemask *allowed,
+		      struct nodemask *out);
+
+/*
  * Print in canonical form ("0-3,5"; "" for an empty mask).  Returns the
  * length written (excluding NUL), or -ERANGE when @len is too small.
  */

@@ -37,7 +37,10 @@ struct numa_policy {
 	struct nodemask bound_to;
 	/*
 	 * weighted-interleave only: NULL, or NUMAFS_MAX_NODES explicit weights
-	 * indexed by node id of @nodes (0 = use the default weight).
+	 * (0 = use the default weight), indexed like the list the policy
+	 * prints: @user_nodes with a flag (positions for 'relative'), @nodes
+	 * without one.  So a rebind without flags remaps the weights along
+	 * with @nodes.  Ask policy_node_weight() for a node's weight.
 	 */
 	uint8_t *weights;
 };
@@ -68,6 +71,13 @@ void policy_put(struct numa_policy *p);
 
 bool policy_equal(const struct numa_policy *a, const struct numa_policy *b);
 bool policy_is_default(const struct numa_policy *p);
+
+/*
+ * The explicit weight of @node, a node of @p->nodes, or 0 when it has none
+ * (or @p is not weighted-interleave).  For 'relative' the first position
+ * that folds onto @node gives it.
+ */
+unsigned int policy_node_weight(const struct numa_policy *p, unsigned int node);
 
 /* Mode name as printed ("interleave"), or NULL for an unknown mode. */
 const char *policy_mode_name(unsigned int mode);
