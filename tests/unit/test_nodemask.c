@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "masks.h"
 #include "nodemask.h"
 
 #define MAX NUMAFS_MAX_NODES
@@ -56,21 +57,6 @@ static void assert_matches(const struct nodemask *mask, const struct model *m)
 	for (unsigned int i = 0; i < MAX; i++)
 		cr_assert_eq(nodemask_test(mask, i), m->n[i], "node %u differs from the model", i);
 }
-
-/* Fills @m with @nodes and returns it, for MASK(). */
-static struct nodemask *mask_of(struct nodemask *m, const unsigned int *nodes,
-				unsigned int count)
-{
-	nodemask_zero(m);
-	for (unsigned int i = 0; i < count; i++)
-		nodemask_set(m, nodes[i]);
-	return m;
-}
-
-/* A pointer to a mask of the listed nodes, alive for the enclosing block. */
-#define MASK(...) mask_of(&(struct nodemask){ { 0 } }, \
-	(const unsigned int[]){ __VA_ARGS__ }, \
-	sizeof((const unsigned int[]){ __VA_ARGS__ }) / sizeof(unsigned int))
 
 /* A recognisable mask, to see that failed parses leave it alone. */
 static struct nodemask sentinel(void)
