@@ -25,10 +25,15 @@ struct place_ctx {
 /*
  * The node for page @index: bind, only its nodes, nearest to the writer
  * with room first, else -ENOSPC; preferred, its node, then the others by
- * distance; preferred-many, its nodes nearest first, then fallback;
+ * distance from it; preferred-many, its nodes nearest first, then fallback;
  * interleave, the ((phase + index) mod n)-th node of the set, then the next
  * ones in the cycle when full; weighted-interleave, the same over the
- * weighted cycle; local and default, the writer's node, then by distance.
+ * weighted cycle (a node counts its explicit weight, else its default
+ * weight, else 1); local and default, the writer's node, then by distance.
+ * Fallback is by distance (topology_by_distance) from the writer's node,
+ * or from the first node of the set when the writer's is unknown (-1);
+ * interleave modes fall back from their target node once the whole set is
+ * full, as the kernel does.  Only nodes of c->allowed are ever chosen.
  * Returns the node, or -ENOSPC when no permitted node has room.
  */
 int place_page(const struct numa_policy *p, uint64_t index, const struct place_ctx *c);

@@ -99,9 +99,13 @@ int policy_print(const struct numa_policy *p, char *buf, size_t len);
 /*
  * Rebind to a new allowed set with the kernel's rules
  * (mpol_rebind_nodemask): no flag remaps the nodes from @p->bound_to onto
- * @allowed; static keeps user_nodes & @allowed; relative maps positions
- * into @allowed.  An empty result falls back to @allowed as the kernel
- * does.  Rebinding to the set already bound is a new reference to @p.
+ * @allowed (explicit weights follow their nodes; two nodes folded onto one
+ * keep the larger weight); static keeps user_nodes & @allowed; relative
+ * maps positions into @allowed.  An empty result falls back to @allowed as
+ * the kernel does, except for preferred, whose @nodes is then empty: the
+ * local node is preferred (the kernel's MPOL_F_LOCAL).  Rebinding to the
+ * set already bound is a new reference to @p.  -EINVAL for an empty
+ * @allowed, -ENOMEM.
  */
 int policy_rebind(struct numa_policy *p, const struct nodemask *allowed,
 		  struct numa_policy **out);
