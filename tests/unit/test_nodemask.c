@@ -17,14 +17,6 @@ struct model {
 	bool n[MAX];
 };
 
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /*
  * A random mask in one of several shapes, so that runs, isolated nodes,
  * word boundaries and the two ends are all exercised.
