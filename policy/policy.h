@@ -74,8 +74,8 @@ bool policy_is_default(const struct numa_policy *p);
 
 /*
  * The explicit weight of @node, a node of @p->nodes, or 0 when it has none
- * (or @p is not weighted-interleave).  For 'relative' the first position
- * that folds onto @node gives it.
+ * (or @p is not weighted-interleave).  For 'relative', of the positions
+ * that fold onto @node the lowest with a weight gives it.
  */
 unsigned int policy_node_weight(const struct numa_policy *p, unsigned int node);
 
