@@ -347,19 +347,16 @@ Test(place, conformance)
  * allowed and has room, ENOSPC only when nothing permitted has room, and
  * the interleave target is taken whenever it has room.
  */
-static uint64_t next_random(uint64_t *state)
+/* A generator state for @seed: xorshift wants it non-zero, and spread. */
+static uint64_t seeded(uint64_t seed)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return seed * 0x9e3779b97f4a7c15ull;
 }
 
 static void random_mask(uint64_t *state, struct nodemask *m, bool nonempty)
 {
 	do {
-		uint64_t bits = next_random(state);
+		uint64_t bits = rng_next(state);
 
 		nodemask_zero(m);
 		for (unsigned int n = 0; n < 4; n++)
@@ -409,14 +406,14 @@ Test(place, random_choices_stay_permitted)
 	for (size_t k = 0; k < nr; k++)
 		policies[k] = policy(random_texts[k]);
 	for (uint64_t seed = 1; seed <= 20000; seed++) {
-		uint64_t state = seed;
-		const struct numa_policy *p = policies[next_random(&state) % nr];
+		uint64_t state = seeded(seed);
+		const struct numa_policy *p = policies[rng_next(&state) % nr];
 
 		random_mask(&state, &allowed, true);
 		random_mask(&state, &full, false);
-		ctx.writer_node = (int)(next_random(&state) % 6) - 1;
-		ctx.phase = next_random(&state);
-		check_choice(p, next_random(&state) % 1000, seed);
+		ctx.writer_node = (int)(rng_next(&state) % 6) - 1;
+		ctx.phase = rng_next(&state);
+		check_choice(p, rng_next(&state) % 1000, seed);
 	}
 	for (size_t k = 0; k < nr; k++)
 		policy_put(policies[k]);
