@@ -10,9 +10,29 @@
 #include <fuse_lowlevel.h>
 #include <sys/stat.h>
 
+struct errbuf;
 struct inode;
 struct numafs;
 
+/*
+ * The mount's page store (fs/store.h): open it once options and topology
+ * are known, before the session is mounted; close it after unmount.
+ */
+int file_mount_init(struct numafs *fs, struct errbuf *e);
+void file_mount_fini(struct numafs *fs);
+/* Bytes of file data stored, for statfs(). */
+uint64_t file_space_used(struct numafs *fs);
+/*
+ * From the FUSE init handler: decides fs->passthrough and asks for what
+ * the data path needs (passthrough, or the writeback cache without it, and
+ * HANDLE_KILLPRIV_V2).
+ */
+void file_init_conn(struct numafs *fs, struct fuse_conn_info *conn);
+
+/*
+ * The four calls below are made with inode->lock held (or before the inode
+ * is visible); the FUSE operations take the lock themselves.
+ */
 /* Make the backing file of a new regular file, its policy applied. */
 int file_create(struct numafs *fs, struct inode *inode);
 /* The inode is gone (no links, no lookups): free its backing file. */
