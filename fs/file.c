@@ -33,6 +33,11 @@ uint64_t file_space_used(struct numafs *fs)
 	return store_bytes_used(fs->store);
 }
 
+int file_resize(struct numafs *fs)
+{
+	return store_resize(fs->store);
+}
+
 void file_init_conn(struct numafs *fs, struct fuse_conn_info *conn)
 {
 	/* Registering backing files needs CAP_SYS_ADMIN, as our own tmpfs did. */

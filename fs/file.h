@@ -22,6 +22,8 @@ int file_mount_init(struct numafs *fs, struct errbuf *e);
 void file_mount_fini(struct numafs *fs);
 /* Bytes of file data stored, for statfs(). */
 uint64_t file_space_used(struct numafs *fs);
+/* fs->opt.size changed (remount): enforce the new size. */
+int file_resize(struct numafs *fs);
 /*
  * From the FUSE init handler: decides fs->passthrough and asks for what
  * the data path needs (passthrough, or the writeback cache without it, and

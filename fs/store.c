@@ -47,6 +47,11 @@ uint64_t store_bytes_used(struct store *s)
 	return backing_bytes_used(s);
 }
 
+int store_resize(struct store *s)
+{
+	return backing_resize(s);
+}
+
 bool store_kind_private(const struct store *s)
 {
 	return s->kind == BACKING_PRIVATE_TMPFS;

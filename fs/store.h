@@ -49,6 +49,9 @@ void store_close(struct store *s);
 /* Bytes of file data stored now (for statfs). */
 uint64_t store_bytes_used(struct store *s);
 
+/* fs->opt.size changed (remount): the backing tmpfs follows.  */
+int store_resize(struct store *s);
+
 /*
  * Whether backing files are on a tmpfs of the daemon's own, which also
  * means the daemon has CAP_SYS_ADMIN (passthrough needs it).

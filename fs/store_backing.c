@@ -61,7 +61,10 @@ static int backing_fsmount(struct store *s)
 		else
 			s->dirfd = mfd;
 	}
-	close(fsfd);
+	if (err)
+		close(fsfd);
+	else
+		s->fsfd = fsfd;		/* kept to reconfigure size= on remount */
 	return err;
 }
 
@@ -113,6 +116,7 @@ static int backing_shm_dir(struct store *s)
 int backing_init(struct store *s, struct errbuf *e)
 {
 	s->dirfd = -1;
+	s->fsfd = -1;
 	s->kind = BACKING_PRIVATE_TMPFS;
 	if (!backing_fsmount(s) || !backing_mount_detach(s))
 		return 0;
@@ -122,6 +126,21 @@ int backing_init(struct store *s, struct errbuf *e)
 		return 0;
 	numafs_debug(s->fs, "no /dev/shm: backing files are memfds");
 	s->kind = BACKING_MEMFD;
+	return 0;
+}
+
+int backing_resize(struct store *s)
+{
+	char size[24];
+
+	if (s->kind != BACKING_PRIVATE_TMPFS)
+		return 0;		/* nothing enforces it there */
+	if (s->fsfd < 0)
+		return -EOPNOTSUPP;
+	backing_size(s, size, sizeof(size));
+	if (fsconfig(s->fsfd, FSCONFIG_SET_STRING, "size", size, 0) ||
+	    fsconfig(s->fsfd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0))
+		return -errno;
 	return 0;
 }
 
@@ -150,9 +169,11 @@ void backing_fini(struct store *s)
 		rmdir(s->shm_path);
 		free(s->shm_path);
 	}
-	/* A private tmpfs goes away with its last reference: this fd. */
+	/* A private tmpfs goes away with its last references: these fds. */
 	if (s->dirfd >= 0)
 		close(s->dirfd);
+	if (s->fsfd >= 0)
+		close(s->fsfd);
 }
 
 static void backing_name(const struct store_file *f, char *buf, size_t len)

@@ -39,6 +39,7 @@ struct store {
 	struct numafs *fs;
 	enum backing_kind kind;
 	int dirfd;		/* the backing directory; -1 for memfds */
+	int fsfd;		/* our tmpfs's context (new mount API), or -1 */
 	char *shm_path;		/* BACKING_SHM_DIR: removed at close */
 	void *impl;		/* the placement's own state */
 };
@@ -52,5 +53,6 @@ void backing_unlink(struct store *s, struct store_file *f);
 int backing_stat(struct store *s, struct store_file *f, struct stat *st);
 int backing_set_times(struct store *s, struct store_file *f, const struct timespec ts[2]);
 uint64_t backing_bytes_used(struct store *s);
+int backing_resize(struct store *s);
 
 #endif
