@@ -17,6 +17,12 @@
 
 #include "policy.h"
 
+/* How many places a remap spreads over; 0 when it is the identity. */
+static unsigned int remap_span(const struct nodemask *old, const struct nodemask *new_set)
+{
+	return nodemask_empty(old) ? 0 : nodemask_weight(new_set);
+}
+
 /* Where @node of @old lands in @new_set (nodes outside @old stay put). */
 static unsigned int remap_node(unsigned int node, const struct nodemask *old,
 			       const struct nodemask *new_set, unsigned int span)
@@ -31,12 +37,10 @@ static unsigned int remap_node(unsigned int node, const struct nodemask *old,
 void nodemask_remap(struct nodemask *dst, const struct nodemask *src,
 		    const struct nodemask *old, const struct nodemask *new_set)
 {
-	unsigned int span = nodemask_weight(new_set);
+	unsigned int span = remap_span(old, new_set);
 	struct nodemask out;
 	int node;
 
-	if (nodemask_empty(old))
-		span = 0;
 	nodemask_zero(&out);
 	nodemask_for_each(node, src)
 		nodemask_set(&out, remap_node(node, old, new_set, span));
@@ -91,11 +95,9 @@ static struct numa_policy *policy_copy(const struct numa_policy *p)
 static void remap_weights(struct numa_policy *q, const struct numa_policy *p,
 			  const struct nodemask *allowed)
 {
-	unsigned int span = nodemask_weight(allowed);
+	unsigned int span = remap_span(&p->bound_to, allowed);
 	int node;
 
-	if (nodemask_empty(&p->bound_to))
-		span = 0;
 	memset(q->weights, 0, NUMAFS_MAX_NODES);
 	nodemask_for_each(node, &p->nodes) {
 		unsigned int to = remap_node(node, &p->bound_to, allowed, span);
