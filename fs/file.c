@@ -54,8 +54,13 @@ void file_init_conn(struct numafs *fs, struct fuse_conn_info *conn)
 	} else {
 		if (fs->opt.passthrough > 0)
 			numafs_debug(fs, "passthrough unavailable: the daemon serves file data");
-		/* With passthrough this would silently disable it. */
-		fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
+		/*
+		 * With passthrough this would silently disable it.  Simulated
+		 * placement needs each write(2) to reach us before it returns,
+		 * so that a full node set fails it with nothing written.
+		 */
+		if (!fs->topo->simulated)
+			fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
 		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_WRITE);
 		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_READ);
 	}
