@@ -10,6 +10,7 @@
  * release drops it.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,8 +18,16 @@
 
 #include "file_impl.h"
 
+#define FILE_READ_BUF_MAX (4U << 20)
+
 int file_mount_init(struct numafs *fs, struct errbuf *e)
 {
+	/*
+	 * Without splice libfuse replies to each read from a fresh buffer
+	 * of up to max_read bytes: keep those on the heap, not a
+	 * mmap/munmap pair (and 32 page faults) per read.
+	 */
+	mallopt(M_MMAP_THRESHOLD, FILE_READ_BUF_MAX);
 	return store_open(fs, &fs->store, e);
 }
 
@@ -55,11 +64,13 @@ void file_init_conn(struct numafs *fs, struct fuse_conn_info *conn)
 		if (fs->opt.passthrough > 0)
 			numafs_debug(fs, "passthrough unavailable: the daemon serves file data");
 		/*
-		 * With passthrough this would silently disable it.  Simulated
-		 * placement needs each write(2) to reach us before it returns,
-		 * so that a full node set fails it with nothing written.
+		 * With passthrough this would silently disable it.  Only where
+		 * nothing can run out: a cached write(2) succeeds before we
+		 * see it, so a full size= (or a full node set when placement
+		 * is simulated) would drop data at write-back instead of
+		 * failing the write with nothing written.
 		 */
-		if (!fs->topo->simulated)
+		if (!fs->topo->simulated && !fs->opt.size)
 			fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
 		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_WRITE);
 		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_READ);

@@ -41,7 +41,13 @@ int file_create(struct numafs *fs, struct inode *inode);
 void file_destroy(struct numafs *fs, struct inode *inode);
 /* Size, blocks and data times come from the backing file. */
 int file_getattr(struct numafs *fs, struct inode *inode, struct stat *st);
-/* Change the size (truncate/ftruncate), freeing pages past the end. */
+/*
+ * Change the size (truncate/ftruncate), freeing pages past the end.
+ * Note for setattr: with passthrough the daemon never sees writes; the
+ * kernel asks for S_ISUID/S_ISGID to be cleared after a write by a task
+ * without CAP_FSETID with a SETATTR carrying FUSE_SET_ATTR_KILL_SUID
+ * (FATTR_KILL_SUIDGID): clear S_ISUID, and S_ISGID when S_IXGRP is set.
+ */
 int file_set_size(struct numafs *fs, struct inode *inode, off_t size);
 
 /* FUSE operations on regular files. */
