@@ -12,6 +12,7 @@
 #ifndef NUMAFS_PTREE_H
 #define NUMAFS_PTREE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +24,13 @@ struct ptree_node;
 
 struct ptree {
 	struct numa_policy *base;	/* never NULL */
-	struct ptree_node *root;
+	struct ptree_node *root;	/* AVL tree keyed by range start */
 	size_t nr_ranges;
+	/*
+	 * How tree nodes are allocated: NULL means malloc().  Tests set it to
+	 * provoke -ENOMEM at a chosen allocation.
+	 */
+	void *(*alloc)(size_t size);
 };
 
 /* One override: pages [start, end) use @policy. */
