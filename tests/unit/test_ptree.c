@@ -264,9 +264,10 @@ Test(ptree, enomem_at_every_allocation_changes_nothing)
 			cr_assert(ptree_next(&before, a.start, &b));
 			cr_assert(a.start == b.start && a.end == b.end && policy_equal(a.policy, b.policy));
 		}
+		ptree_destroy(&before);
+		/* A clone that runs out of memory half-way leaves nothing behind. */
 		allocs_left = 0;
-		cr_assert_eq(ptree_clone(&before, &t) == 0 ? (ptree_destroy(&before), 0) : -ENOMEM,
-			     -ENOMEM);
+		cr_assert_eq(ptree_clone(&before, &t), -ENOMEM);
 		ptree_destroy(&t);
 	}
 }
