@@ -28,6 +28,8 @@
 /* What atexit() and the fatal signal handlers still have to take down. */
 #define MAX_LIVE 8
 static struct mountfs *live[MAX_LIVE];
+/* The process that mounted them: its forked children must not unmount. */
+static pid_t owner;
 
 const char *mountfs_daemon(void)
 {
@@ -55,6 +57,8 @@ static int left_ms(long long deadline)
 /* Async-signal-safe: detach every mount, ask every daemon to go. */
 static void take_down_fast(void)
 {
+	if (getpid() != owner)
+		return;
 	for (int i = 0; i < MAX_LIVE; i++) {
 		if (!live[i])
 			continue;
@@ -74,6 +78,8 @@ static void fatal_signal(int sig)
 
 static void take_down_at_exit(void)
 {
+	if (getpid() != owner)
+		return;
 	for (int i = 0; i < MAX_LIVE; i++)
 		if (live[i])
 			mountfs_stop(live[i]);
@@ -96,6 +102,7 @@ static void install_handlers(void)
 static void track(struct mountfs *m)
 {
 	install_handlers();
+	owner = getpid();
 	for (int i = 0; i < MAX_LIVE; i++)
 		if (!live[i]) {
 			live[i] = m;
@@ -300,7 +307,9 @@ int mountfs_numafs(struct mountfs *m, const char *options, bool debug)
 	if (err)
 		return err;
 	argv[argc++] = (char *)bin;
-	argv[argc++] = debug ? "-d" : "-f";
+	argv[argc++] = "-f";
+	if (debug)
+		argv[argc++] = "-d";
 	if (options && *options) {
 		argv[argc++] = "-o";
 		argv[argc++] = (char *)options;

@@ -43,7 +43,7 @@ int mountfs_tmpfs(struct mountfs *m, const char *options);
 
 /*
  * Start "numafs -f [-d] [-o @options] DIR" and wait until DIR is a FUSE
- * mount.  0, or -errno with the daemon stopped and its log on stderr.
+ * mount (-d with @debug: libfuse then logs every request to m->log).  0, or -errno with the daemon stopped and its log on stderr.
  */
 int mountfs_numafs(struct mountfs *m, const char *options, bool debug);
 
