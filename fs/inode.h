@@ -13,24 +13,26 @@
 #ifndef NUMAFS_INODE_H
 #define NUMAFS_INODE_H
 
+#include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "numafs.h"
 #include "ptree.h"
 
-struct numafs;
 struct dir;
 struct xattr_set;
 struct file_data;
 
 struct inode {
 	uint64_t ino;			/* st_ino */
-	uint64_t nlookup;		/* atomic: kernel references */
 	struct numafs *fs;
 
 	pthread_mutex_t lock;
+	uint64_t nlookup;		/* kernel references */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
@@ -49,5 +51,42 @@ struct inode {
 		struct file_data *file;		/* S_ISREG: fs/file.h */
 	};
 };
+
+/* The inode behind a FUSE node id. */
+static inline struct inode *inode_of(struct numafs *fs, fuse_ino_t id)
+{
+	return id == FUSE_ROOT_ID ? fs->root : (struct inode *)(uintptr_t)id;
+}
+
+fuse_ino_t inode_id(const struct inode *inode);
+
+/*
+ * A new inode in directory @parent (locked by the caller), not linked
+ * yet (nlink 0, nlookup 0), its times now and its base policy copied from
+ * @parent's.  A directory comes with its (empty) entries.  -ENOSPC past
+ * nr_inodes=.
+ */
+int inode_new(struct numafs *fs, struct inode *parent, mode_t mode, uid_t uid, gid_t gid,
+	      struct inode **out);
+/* The root directory (nlink 2), with base policy @base. */
+int inode_new_root(struct numafs *fs, struct numa_policy *base, mode_t mode, uid_t uid,
+		   gid_t gid, struct inode **out);
+/* Free an inode nobody can reach any more (and what it owns). */
+void inode_free(struct inode *inode);
+
+/* True when the inode has neither links nor kernel references: free it. */
+static inline bool inode_unused(const struct inode *inode)
+{
+	return !inode->nlink && !inode->nlookup;
+}
+
+/* The kernel dropped @n references; frees the inode if it was the last use. */
+void inode_forget(struct inode *inode, uint64_t n);
+
+/* stat of the inode; locked by the caller. */
+int inode_stat(struct inode *inode, struct stat *st);
+
+/* The current time, as timestamps are taken. */
+struct timespec inode_now(void);
 
 #endif

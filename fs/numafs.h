@@ -13,6 +13,7 @@
 #include "nodemask.h"
 #include "topology.h"
 
+struct fuse_session;
 struct inode;
 struct store;
 
@@ -37,10 +38,20 @@ struct numafs {
 	struct store *store;		/* fs/store.h */
 	bool passthrough;		/* in force for this mount */
 
+	struct fuse_session *se;	/* for notifications to the kernel */
+
 	pthread_mutex_t rename_lock;	/* cross-directory renames */
 	uint64_t next_ino;		/* atomic */
 	uint64_t nr_inodes;		/* atomic: inodes in use */
 };
+
+/*
+ * Build the mount from parsed options: topology, allowed nodes, root
+ * directory and page store.  On error @e says why.
+ */
+int numafs_setup(struct numafs *fs, struct errbuf *e);
+/* Free everything numafs_setup() made and every inode still reachable. */
+void numafs_teardown(struct numafs *fs);
 
 /* The mount a request belongs to. */
 struct numafs *numafs_from_req(void *req);

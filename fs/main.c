@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * numafs [-f] [-d] [-o OPTIONS] MOUNTPOINT
+ *
+ * Parse the options, build the mount, then serve FUSE requests with a
+ * pool of threads until the filesystem is unmounted or a SIGTERM, SIGINT
+ * or SIGHUP arrives (then numafs unmounts it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "numafs.h"
+#include "ops.h"
+#include "options.h"
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [-f] [-d] [-o OPTIONS] MOUNTPOINT\n"
+	       "\n"
+	       "A tmpfs-like filesystem whose files' pages are placed on NUMA nodes\n"
+	       "by a memory policy per file and per byte range.\n"
+	       "\n"
+	       "    -f                     stay in the foreground\n"
+	       "    -d                     debug output (implies -f)\n"
+	       "    -h, --help             this help\n"
+	       "    -V, --version          the version\n"
+	       "\n", prog);
+	options_help();
+	printf("\nFUSE options:\n");
+	fuse_lowlevel_help();
+}
+
+static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *cmd)
+{
+	struct fuse_loop_config *cfg;
+	int err;
+
+	if (cmd->singlethread)
+		return fuse_session_loop(se);
+	cfg = fuse_loop_cfg_create();
+	if (!cfg)
+		return -1;
+	fuse_loop_cfg_set_clone_fd(cfg, (unsigned int)cmd->clone_fd);
+	fuse_loop_cfg_set_idle_threads(cfg, cmd->max_idle_threads);
+	fuse_loop_cfg_set_max_threads(cfg, cmd->max_threads);
+	err = fuse_session_loop_mt(se, cfg);
+	fuse_loop_cfg_destroy(cfg);
+	return err;
+}
+
+/* Mount @fs at @cmd->mountpoint and serve it; the exit status. */
+static int run(struct numafs *fs, struct fuse_args *args, const struct fuse_cmdline_opts *cmd)
+{
+	struct fuse_session *se;
+	int err = 1;
+
+	se = fuse_session_new(args, &numafs_ops, sizeof(numafs_ops), fs);
+	if (!se)
+		return 1;
+	fs->se = se;
+	if (fuse_set_signal_handlers(se))
+		goto out_destroy;
+	if (fuse_session_mount(se, cmd->mountpoint))
+		goto out_signals;
+	if (fuse_daemonize(cmd->foreground))
+		goto out_unmount;
+	/* A signal ends the loop with its number: a normal way to stop. */
+	err = serve(se, cmd) < 0;
+out_unmount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_destroy:
+	fuse_session_destroy(se);
+	fs->se = NULL;
+	return err;
+}
+
+static int parse(struct fuse_args *args, struct numafs *fs, struct fuse_cmdline_opts *cmd)
+{
+	if (options_parse(args, &fs->opt))
+		return 1;
+	if (fuse_parse_cmdline(args, cmd))
+		return 1;
+	if (cmd->show_help) {
+		usage(args->argv[0]);
+		return 0;
+	}
+	if (cmd->show_version) {
+		printf("numafs %s, libfuse %s\n", NUMAFS_VERSION, fuse_pkgversion());
+		return 0;
+	}
+	if (!cmd->mountpoint) {
+		fprintf(stderr, "usage: %s [-f] [-d] [-o OPTIONS] MOUNTPOINT (--help for more)\n",
+			args->argv[0]);
+		return 1;
+	}
+	fs->opt.debug = cmd->debug;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cmd = { 0 };
+	struct numafs fs = { 0 };
+	struct errbuf e = { "" };
+	int status = parse(&args, &fs, &cmd);
+
+	if (status < 0) {
+		if (numafs_setup(&fs, &e)) {
+			fprintf(stderr, "numafs: %s\n", e.msg[0] ? e.msg : "cannot set up the mount");
+			status = 1;
+		} else {
+			status = run(&fs, &args, &cmd);
+			numafs_teardown(&fs);
+		}
+	}
+	free(cmd.mountpoint);
+	fuse_opt_free_args(&args);
+	options_free(&fs.opt);
+	return status;
+}

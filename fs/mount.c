@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The mount-wide state: built from the options before the session starts,
+ * freed after it ends.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dir.h"
+#include "file.h"
+#include "inode.h"
+#include "numafs.h"
+#include "options.h"
+#include "policy.h"
+
+struct numafs *numafs_from_req(void *req)
+{
+	return fuse_req_userdata(req);
+}
+
+void numafs_debug(const struct numafs *fs, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!fs->opt.debug)
+		return;
+	va_start(ap, fmt);
+	fputs("numafs: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int read_allowed_file(const char *path, const struct nodemask *online,
+			     struct nodemask *out, struct errbuf *e)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "re");
+	size_t len;
+
+	if (!f)
+		return err_set(e, errno, "cpuset=%s: %s", path, strerror(errno));
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	buf[strcspn(buf, " \t\n")] = '\0';
+	if (nodemask_parse(buf, online, out, e))
+		return -EINVAL;
+	return 0;
+}
+
+/* The nodes numafs may use: the cpuset's (a file, or the daemon's own). */
+static int numafs_allowed(struct numafs *fs, struct errbuf *e)
+{
+	const struct nodemask *online = &fs->topo->nodes;
+	struct nodemask m = *online;
+	int err = 0;
+
+	if (fs->opt.cpuset)
+		err = read_allowed_file(fs->opt.cpuset, online, &m, e);
+	else if (!fs->topo->simulated)
+		err = topology_process_allowed(&m);
+	if (err)
+		return err_set(e, -err, "cannot tell the allowed nodes: %s", strerror(-err));
+	nodemask_and(&fs->allowed, &m, online);
+	if (nodemask_empty(&fs->allowed))
+		return err_set(e, EINVAL, "no allowed memory node");
+	return 0;
+}
+
+static int numafs_topology(struct numafs *fs, struct errbuf *e)
+{
+	if (!strcmp(fs->opt.numa, "real"))
+		return topology_real(&fs->topo, e);
+	return topology_fake(fs->opt.numa, &fs->topo, e);
+}
+
+static int numafs_make_root(struct numafs *fs, struct errbuf *e)
+{
+	struct policy_env env = { .online = &fs->topo->nodes, .allowed = &fs->allowed };
+	struct numa_policy *base;
+	int err;
+
+	if (fs->opt.mpol)
+		err = policy_parse(fs->opt.mpol, &env, &base, e);
+	else
+		err = policy_create_default(&base, &fs->allowed);
+	if (err)
+		return err;
+	err = inode_new_root(fs, base, fs->opt.root_mode, fs->opt.root_uid,
+			     fs->opt.root_gid, &fs->root);
+	policy_put(base);
+	if (err)
+		return err_set(e, -err, "root directory: %s", strerror(-err));
+	return 0;
+}
+
+int numafs_setup(struct numafs *fs, struct errbuf *e)
+{
+	int err;
+
+	pthread_mutex_init(&fs->rename_lock, NULL);
+	fs->next_ino = 1;
+	err = numafs_topology(fs, e);
+	if (!err)
+		err = numafs_allowed(fs, e);
+	if (!err)
+		err = numafs_make_root(fs, e);
+	if (!err)
+		err = file_mount_init(fs, e);
+	if (err)
+		numafs_teardown(fs);
+	return err;
+}
+
+/* Free a directory's subtree; inodes also linked elsewhere wait for their last link. */
+static void free_subtree(struct inode *dir)
+{
+	struct dentry *de;
+
+	for (de = dir_next(dir->dir, 0); de; de = dir_next(dir->dir, de->cookie)) {
+		struct inode *child = de->inode;
+
+		if (S_ISDIR(child->mode)) {
+			free_subtree(child);
+			child->nlink = 1;
+		}
+		if (!--child->nlink)
+			inode_free(child);
+	}
+}
+
+void numafs_teardown(struct numafs *fs)
+{
+	if (fs->root) {
+		free_subtree(fs->root);
+		inode_free(fs->root);
+		fs->root = NULL;
+	}
+	if (fs->store)
+		file_mount_fini(fs);
+	if (fs->topo)
+		topology_free(fs->topo);
+	fs->topo = NULL;
+	pthread_mutex_destroy(&fs->rename_lock);
+}
