@@ -146,6 +146,13 @@ static int setattr_locked(fuse_req_t req, struct inode *inode, const struct stat
 {
 	int err;
 
+	/*
+	 * With HANDLE_KILLPRIV_V2 the kernel strips the set-id bits it wants
+	 * dropped (a write by a task without CAP_FSETID, which passthrough
+	 * never shows us, or chown(-1, -1)) and sends what is left: nothing.
+	 */
+	if (!valid)
+		inode->mode = perm_kill_suid(inode->mode);
 	if (valid & FUSE_SET_ATTR_SIZE) {
 		err = setattr_size(req, inode, attr->st_size, valid);
 		if (err)
