@@ -4,11 +4,14 @@
  * compare every result (see difftest.h).
  *
  *	difftest --seed S --ops N --a DIR_A --b DIR_B [--no-blocks] [--verbose]
+ *		 [--keep-going M] [--tmpfs-b]
  *
  * DIR_A is the reference (a kernel tmpfs), DIR_B the tree under test.
  * Both must be empty directories.  The same seed and count replay the same
  * run; on the first mismatch it prints the operation's number, both
  * results and the operations that led there, and exits with status 1.
+ * --keep-going M goes on after a mismatch (the trees may have drifted
+ * apart then: the later reports are leads, not proofs) up to M of them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +37,8 @@ struct options {
 	const char *dir[2];
 	bool blocks;
 	bool verbose;
+	unsigned long keep_going;	/* mismatches reported before stopping */
+	bool tmpfs_b;			/* B is a kernel tmpfs too (self-test) */
 };
 
 struct run {
@@ -46,6 +51,8 @@ struct run {
 	struct result *res[2];
 	unsigned long nr_planned;		/* --ops */
 	unsigned long time_disagreements;
+	unsigned long mismatches;
+	unsigned long keep_going;
 };
 
 static void add_ops(struct run *run, const struct op *ops, size_t n)
@@ -152,7 +159,7 @@ static void report_mismatch(const struct run *run, unsigned long nr, const char 
 				i, a->data[i], b->data[i]);
 	}
 	fprintf(stderr, "difftest: the operations before it (reference results):\n");
-	for (unsigned long k = nr > HISTORY ? nr - HISTORY : 0; k < nr; k++)
+	for (unsigned long k = nr >= HISTORY ? nr - HISTORY + 1 : 0; k <= nr; k++)
 		fprintf(stderr, "  %s\n", run->history[k % HISTORY]);
 }
 
@@ -177,7 +184,7 @@ static bool step(struct run *run, unsigned long nr, const struct args *x, bool v
 		run->ok[x->op]++;
 	if (!results_agree(run->res[0], run->res[1])) {
 		report_mismatch(run, nr, desc);
-		return false;
+		return ++run->mismatches < run->keep_going;
 	}
 	if (!times_agree(run->res[0], run->res[1])) {
 		run->time_disagreements++;
@@ -242,13 +249,15 @@ static bool final_check(struct run *run, unsigned long *nr, bool verbose)
 	return true;
 }
 
-static int open_tree(struct tree *t, const char *dir, const char *label, bool blocks)
+static int open_tree(struct tree *t, const char *dir, const char *label, bool blocks,
+		     bool reference)
 {
 	char path[PATH_MAX];
 	int n = snprintf(path, sizeof(path), "%s", dir);
 
 	t->label = label;
 	t->blocks = blocks;
+	t->reference = reference;
 	for (int i = 0; i < NR_SLOTS; i++)
 		t->fd[i] = -1;
 	for (int d = 0; d < ROOT_DEPTH; d++) {
@@ -278,7 +287,9 @@ static void print_summary(const struct run *run, const struct options *o, unsign
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: difftest --seed S --ops N --a DIR_A --b DIR_B [--no-blocks] [--verbose]\n");
+	fprintf(f, "usage: difftest --seed S --ops N --a DIR_A --b DIR_B [--no-blocks] [--verbose]\n"
+		   "                [--keep-going M]  (report up to M mismatches, not just the first)\n"
+		   "                [--tmpfs-b]  (B is a kernel tmpfs too: checks the tester itself)\n");
 }
 
 static int parse(int argc, char **argv, struct options *o)
@@ -290,12 +301,14 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "b", required_argument, NULL, 'b' },
 		{ "no-blocks", no_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "keep-going", required_argument, NULL, 'k' },
+		{ "tmpfs-b", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int c;
 
-	*o = (struct options){ .seed = 1, .ops = 10000, .blocks = true };
+	*o = (struct options){ .seed = 1, .ops = 10000, .blocks = true, .keep_going = 1 };
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->seed = strtoull(optarg, NULL, 0); break;
@@ -304,6 +317,8 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'b': o->dir[1] = optarg; break;
 		case 'B': o->blocks = false; break;
 		case 'v': o->verbose = true; break;
+		case 'k': o->keep_going = strtoul(optarg, NULL, 0); break;
+		case 't': o->tmpfs_b = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -330,11 +345,13 @@ int main(int argc, char **argv)
 	add_ops(&run, difftest_xattr_ops, difftest_nr_xattr_ops);
 	for (int i = 0; i < 2; i++) {
 		run.res[i] = malloc(sizeof(*run.res[i]));
-		if (!run.res[i] || open_tree(&run.tree[i], o.dir[i], i ? "B" : "A", o.blocks))
+		if (!run.res[i] || open_tree(&run.tree[i], o.dir[i], i ? "B" : "A", o.blocks,
+						  i == 0 || o.tmpfs_b))
 			return 2;
 	}
 	g.state = o.seed;
 	run.nr_planned = o.ops;
+	run.keep_going = o.keep_going;
 	for (nr = 0; nr < o.ops; nr++) {
 		memset(&x, 0, sizeof(x));
 		x.op = pick_op(&run, &g);
@@ -342,8 +359,11 @@ int main(int argc, char **argv)
 		if (!step(&run, nr, &x, o.verbose))
 			return 1;
 	}
-	if (!final_check(&run, &nr, o.verbose))
+	if (!final_check(&run, &nr, o.verbose) || run.mismatches) {
+		fprintf(stderr, "difftest: seed %llu: %lu mismatches\n",
+			(unsigned long long)o.seed, run.mismatches);
 		return 1;
+	}
 	print_summary(&run, &o, nr);
 	return 0;
 }

@@ -60,6 +60,7 @@ struct tree {
 	int root;			/* directory fd of the tree's root */
 	int fd[NR_SLOTS];		/* open files, -1 when closed */
 	bool blocks;			/* compare st_blocks of regular files */
+	bool reference;			/* the kernel tmpfs: emulate what it lacks */
 	struct record records[NR_RECORDS];
 };
 
