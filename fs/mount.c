@@ -34,6 +34,15 @@ void numafs_debug(const struct numafs *fs, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Name the mount option @name=@value in front of the reason in @e. */
+static int option_refused(struct errbuf *e, int err, const char *name, const char *value)
+{
+	struct errbuf why = *e;
+
+	return err_set(e, -err, "bad mount option '%s=%s': %s", name, value,
+		       why.msg[0] ? why.msg : strerror(-err));
+}
+
 static int read_allowed_file(const char *path, const struct nodemask *online,
 			     struct nodemask *out, struct errbuf *e)
 {
@@ -42,7 +51,7 @@ static int read_allowed_file(const char *path, const struct nodemask *online,
 	size_t len;
 
 	if (!f)
-		return err_set(e, errno, "cpuset=%s: %s", path, strerror(errno));
+		return err_set(e, errno, "%s", strerror(errno));
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[len] = '\0';
@@ -59,12 +68,15 @@ static int numafs_allowed(struct numafs *fs, struct errbuf *e)
 	struct nodemask m = *online;
 	int err = 0;
 
-	if (fs->opt.cpuset)
+	if (fs->opt.cpuset) {
 		err = read_allowed_file(fs->opt.cpuset, online, &m, e);
-	else if (!fs->topo->simulated)
+		if (err)
+			return option_refused(e, err, "cpuset", fs->opt.cpuset);
+	} else if (!fs->topo->simulated) {
 		err = topology_process_allowed(&m);
-	if (err)
-		return err_set(e, -err, "cannot tell the allowed nodes: %s", strerror(-err));
+		if (err)
+			return err_set(e, -err, "cannot tell the allowed nodes: %s", strerror(-err));
+	}
 	nodemask_and(&fs->allowed, &m, online);
 	if (nodemask_empty(&fs->allowed))
 		return err_set(e, EINVAL, "no allowed memory node");
@@ -73,9 +85,12 @@ static int numafs_allowed(struct numafs *fs, struct errbuf *e)
 
 static int numafs_topology(struct numafs *fs, struct errbuf *e)
 {
+	int err;
+
 	if (!strcmp(fs->opt.numa, "real"))
 		return topology_real(&fs->topo, e);
-	return topology_fake(fs->opt.numa, &fs->topo, e);
+	err = topology_fake(fs->opt.numa, &fs->topo, e);
+	return err ? option_refused(e, err, "numa", fs->opt.numa) : 0;
 }
 
 static int numafs_make_root(struct numafs *fs, struct errbuf *e)
@@ -89,7 +104,7 @@ static int numafs_make_root(struct numafs *fs, struct errbuf *e)
 	else
 		err = policy_create_default(&base, &fs->allowed);
 	if (err)
-		return err;
+		return fs->opt.mpol ? option_refused(e, err, "mpol", fs->opt.mpol) : err;
 	err = inode_new_root(fs, base, fs->opt.root_mode, fs->opt.root_uid,
 			     fs->opt.root_gid, &fs->root);
 	policy_put(base);

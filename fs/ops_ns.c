@@ -107,7 +107,7 @@ static int setattr_size(fuse_req_t req, struct inode *inode, off_t size, int val
 	err = file_set_size(fuse_req_userdata(req), inode, size);
 	/* The kernel asks this for a truncate by a task without CAP_FSETID. */
 	if (!err && (valid & FUSE_SET_ATTR_KILL_SUID))
-		inode->mode = perm_kill_suid(inode->mode);
+		inode->mode = perm_drop_setid(req, inode->mode, inode->gid);
 	return err;
 }
 
@@ -116,7 +116,7 @@ static void setattr_owner(fuse_req_t req, struct inode *inode, const struct stat
 {
 	if (!(valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
 		return;
-	inode->mode = perm_chown_mode(req, inode->mode, inode->gid);
+	inode->mode = perm_drop_setid(req, inode->mode, inode->gid);
 	if (valid & FUSE_SET_ATTR_UID)
 		inode->uid = attr->st_uid;
 	if (valid & FUSE_SET_ATTR_GID)
@@ -152,7 +152,7 @@ static int setattr_locked(fuse_req_t req, struct inode *inode, const struct stat
 	 * never shows us, or chown(-1, -1)) and sends what is left: nothing.
 	 */
 	if (!valid)
-		inode->mode = perm_kill_suid(inode->mode);
+		inode->mode = perm_drop_setid(req, inode->mode, inode->gid);
 	if (valid & FUSE_SET_ATTR_SIZE) {
 		err = setattr_size(req, inode, attr->st_size, valid);
 		if (err)

@@ -70,21 +70,13 @@ mode_t perm_chmod_mode(fuse_req_t req, mode_t mode, gid_t gid)
 	return mode;
 }
 
-mode_t perm_chown_mode(fuse_req_t req, mode_t mode, gid_t gid)
+mode_t perm_drop_setid(fuse_req_t req, mode_t mode, gid_t gid)
 {
 	if (S_ISDIR(mode))
 		return mode;
 	mode &= ~S_ISUID;
 	/* Without group exec, S_ISGID is mandatory locking: only outsiders lose it. */
-	if ((mode & S_IXGRP) || !perm_in_group(req, gid))
-		mode &= ~S_ISGID;
-	return mode;
-}
-
-mode_t perm_kill_suid(mode_t mode)
-{
-	mode &= ~S_ISUID;
-	if (mode & S_IXGRP)
+	if ((mode & S_ISGID) && ((mode & S_IXGRP) || !perm_in_group(req, gid)))
 		mode &= ~S_ISGID;
 	return mode;
 }

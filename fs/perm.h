@@ -35,11 +35,13 @@ bool perm_in_group(fuse_req_t req, gid_t gid);
  */
 mode_t perm_chmod_mode(fuse_req_t req, mode_t mode, gid_t gid);
 
-/* chown of a non-directory drops S_ISUID, and S_ISGID where it means setgid. */
-mode_t perm_chown_mode(fuse_req_t req, mode_t mode, gid_t gid);
-
-/* A write or truncate by a task without CAP_FSETID (the kernel decides). */
-mode_t perm_kill_suid(mode_t mode);
+/*
+ * The set-id bits a chown, or a write or truncate by a task without
+ * CAP_FSETID (the kernel decides which), drops from a non-directory of
+ * group @gid: S_ISUID, and S_ISGID where it means setgid (S_IXGRP) or
+ * where the caller is not in the group.
+ */
+mode_t perm_drop_setid(fuse_req_t req, mode_t mode, gid_t gid);
 
 /* Sticky directory @dir (locked): may @req remove or replace @victim? */
 int perm_may_delete(fuse_req_t req, const struct inode *dir, const struct inode *victim);

@@ -37,15 +37,21 @@ void xattr_set_free(struct xattr_set *set)
 	free(set);
 }
 
-/* The namespaces tmpfs stores; anything else has no handler there. */
-static bool xattr_name_supported(const char *name)
+/*
+ * The namespaces tmpfs stores: 0, -EINVAL for a bare prefix ("user."),
+ * -EOPNOTSUPP for any other namespace, as the VFS answers.
+ */
+static int xattr_name_check(const char *name)
 {
 	static const char *const prefixes[] = { "user.", "trusted.", "security." };
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(name, prefixes[i], strlen(prefixes[i])) && name[strlen(prefixes[i])])
-			return true;
-	return false;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i]);
+
+		if (!strncmp(name, prefixes[i], len))
+			return name[len] ? 0 : -EINVAL;
+	}
+	return -EOPNOTSUPP;
 }
 
 static bool xattr_name_numa(const char *name)
@@ -193,10 +199,10 @@ static void xattr_modify(fuse_req_t req, fuse_ino_t ino, const char *name,
 			 const char *value, size_t size, int flags)
 {
 	struct inode *inode = inode_of(fuse_req_userdata(req), ino);
-	int err;
+	int err = xattr_name_check(name);
 
-	if (!xattr_name_supported(name)) {
-		fuse_reply_err(req, EOPNOTSUPP);
+	if (err) {
+		fuse_reply_err(req, -err);
 		return;
 	}
 	pthread_mutex_lock(&inode->lock);
@@ -225,10 +231,10 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 	struct inode *inode = inode_of(fuse_req_userdata(req), ino);
 	void *buf = NULL;
 	size_t len = 0;
-	int err;
+	int err = name ? xattr_name_check(name) : 0;
 
-	if (name && !xattr_name_supported(name)) {
-		fuse_reply_err(req, EOPNOTSUPP);
+	if (err) {
+		fuse_reply_err(req, -err);
 		return;
 	}
 	pthread_mutex_lock(&inode->lock);
