@@ -4,7 +4,7 @@
  * compare every result (see difftest.h).
  *
  *	difftest --seed S --ops N --a DIR_A --b DIR_B [--no-blocks] [--verbose]
- *		 [--keep-going M] [--tmpfs-b]
+ *		 [--keep-going M] [--tmpfs-b] [--cached]
  *
  * DIR_A is the reference (a kernel tmpfs), DIR_B the tree under test.
  * Both must be empty directories.  The same seed and count replay the same
@@ -39,6 +39,7 @@ struct options {
 	bool verbose;
 	unsigned long keep_going;	/* mismatches reported before stopping */
 	bool tmpfs_b;			/* B is a kernel tmpfs too (self-test) */
+	bool cached;			/* B has its own page cache (no passthrough) */
 };
 
 struct run {
@@ -289,7 +290,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: difftest --seed S --ops N --a DIR_A --b DIR_B [--no-blocks] [--verbose]\n"
 		   "                [--keep-going M]  (report up to M mismatches, not just the first)\n"
-		   "                [--tmpfs-b]  (B is a kernel tmpfs too: checks the tester itself)\n");
+		   "                [--tmpfs-b]  (B is a kernel tmpfs too: checks the tester itself)\n"
+		   "                [--cached]  (B is numafs without passthrough: reading a hole\n"
+		   "                             through a mapping allocates nothing there)\n");
 }
 
 static int parse(int argc, char **argv, struct options *o)
@@ -303,6 +306,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "keep-going", required_argument, NULL, 'k' },
 		{ "tmpfs-b", no_argument, NULL, 't' },
+		{ "cached", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -319,6 +323,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'v': o->verbose = true; break;
 		case 'k': o->keep_going = strtoul(optarg, NULL, 0); break;
 		case 't': o->tmpfs_b = true; break;
+		case 'c': o->cached = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -349,6 +354,7 @@ int main(int argc, char **argv)
 						  i == 0 || o.tmpfs_b))
 			return 2;
 	}
+	run.tree[0].hole_reads_keep_holes = o.cached;
 	g.state = o.seed;
 	run.nr_planned = o.ops;
 	run.keep_going = o.keep_going;

@@ -61,6 +61,7 @@ struct tree {
 	int fd[NR_SLOTS];		/* open files, -1 when closed */
 	bool blocks;			/* compare st_blocks of regular files */
 	bool reference;			/* the kernel tmpfs: emulate what it lacks */
+	bool hole_reads_keep_holes;	/* mmap_read by pread(): see difftest_io.c */
 	struct record records[NR_RECORDS];
 };
 

@@ -185,18 +185,19 @@ static void run_fstat(struct tree *t, const struct args *x, struct result *r)
  * A shared mapping of part of the file: [x->off, + x->len) taken modulo
  * the file's size, so that no access lies past its end (SIGBUS).
  */
+
 struct window {
 	unsigned char *map;
 	size_t map_len;
 	unsigned char *at;
 	size_t len;
+	off_t start, off;		/* the mapping's, and the window's offset */
 };
 
-static int map_window(int fd, const struct args *x, int prot, struct window *w,
-		      struct result *r)
+/* Where the window lies in this file; -1 (and r set) if nowhere. */
+static int place_window(int fd, const struct args *x, struct window *w, struct result *r)
 {
 	struct stat st;
-	off_t off, start;
 
 	result_of(r, fstat(fd, &st));
 	if (r->ret < 0)
@@ -205,15 +206,23 @@ static int map_window(int fd, const struct args *x, int prot, struct window *w,
 		r->ret = 1;		/* nothing to map */
 		return -1;
 	}
-	off = x->off % st.st_size;
-	w->len = (size_t)(x->len < st.st_size - off ? x->len : st.st_size - off);
-	start = off & ~(off_t)4095;
-	w->map_len = (size_t)(off - start) + w->len;
-	w->map = mmap(NULL, w->map_len, prot, MAP_SHARED, fd, start);
+	w->off = x->off % st.st_size;
+	w->len = (size_t)(x->len < st.st_size - w->off ? x->len : st.st_size - w->off);
+	w->start = w->off & ~(off_t)4095;
+	w->map_len = (size_t)(w->off - w->start) + w->len;
+	return 0;
+}
+
+static int map_window(int fd, const struct args *x, int prot, struct window *w,
+		      struct result *r)
+{
+	if (place_window(fd, x, w, r))
+		return -1;
+	w->map = mmap(NULL, w->map_len, prot, MAP_SHARED, fd, w->start);
 	result_of(r, w->map == MAP_FAILED ? -1 : 0);
 	if (r->ret < 0)
 		return -1;
-	w->at = w->map + (off - start);
+	w->at = w->map + (w->off - w->start);
 	return 0;
 }
 
@@ -228,10 +237,36 @@ static void run_mmap_write(struct tree *t, const struct args *x, struct result *
 	munmap(w.map, w.map_len);
 }
 
+/*
+ * Where numafs keeps holes as holes when a mapping reads them (its own
+ * page cache without passthrough), the reference reads with pread():
+ * the same bytes, without the pages tmpfs would allocate for the faults.
+ */
+static void read_window(int fd, const struct args *x, struct result *r)
+{
+	struct window w;
+	int flags = fcntl(fd, F_GETFL);
+
+	if (place_window(fd, x, &w, r))
+		return;
+	/* What mmap() would refuse. */
+	if ((flags & O_ACCMODE) == O_WRONLY || w.map_len == 0) {
+		errno = w.map_len ? EACCES : EINVAL;
+		result_of(r, -1);
+		return;
+	}
+	result_of(r, pread(fd, r->data, w.len, w.off) == (ssize_t)w.len ? 0 : -1);
+	r->len = w.len;
+}
+
 static void run_mmap_read(struct tree *t, const struct args *x, struct result *r)
 {
 	struct window w;
 
+	if (t->hole_reads_keep_holes) {
+		read_window(fd_of(t, x), x, r);
+		return;
+	}
 	if (map_window(fd_of(t, x), x, PROT_READ, &w, r))
 		return;
 	memcpy(r->data, w.at, w.len);

@@ -210,3 +210,28 @@ Test(data, mmap_write_then_read)
 	close(fd);
 	free(buf);
 }
+
+/* Linux truncates even for O_RDONLY|O_TRUNC when the caller may write. */
+static off_t size_after_open(const struct mountfs *m, int flags)
+{
+	int fd = open_ok(in(m, "t"), O_WRONLY | O_CREAT | O_TRUNC);
+	char buf[5000] = { 0 };
+
+	pwrite_all(fd, buf, sizeof(buf), 0);
+	close(fd);
+	close(open_ok(in(m, "t"), flags));
+	return path_size(in(m, "t"));
+}
+
+Test(data, open_with_o_trunc)
+{
+	static const int flags[] = { O_RDONLY | O_TRUNC, O_WRONLY | O_TRUNC, O_RDWR | O_TRUNC,
+				     O_RDWR };
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		off_t fs = size_after_open(&fx_fs, flags[i]), ref = size_after_open(&fx_ref, flags[i]);
+
+		cr_expect_eq(fs, ref, "open flags %#o: size numafs %lld, tmpfs %lld", flags[i],
+			     (long long)fs, (long long)ref);
+	}
+}

@@ -276,6 +276,7 @@ static void chown_kills_suid(const char *dir, struct seen *s)
 {
 	make(dir, "x", 06755, 0, 0);
 	make(dir, "y", 02745, 0, 0);
+	make(dir, "z", 06755, 0, 0);
 	make_dir(dir, "d", 02755, 0, 0);
 	see(s, "chown 06755 file", chown_in(dir, "x", ALICE, ALICE));
 	see(s, "mode after", mode_of(dir, "x"));
@@ -283,6 +284,8 @@ static void chown_kills_suid(const char *dir, struct seen *s)
 	see(s, "mode after", mode_of(dir, "y"));
 	see(s, "chown 02755 dir", chown_in(dir, "d", ALICE, ALICE));
 	see(s, "mode after", mode_of(dir, "d"));
+	see(s, "chown -1 -1 06755 file", chown_in(dir, "z", -1, -1));
+	see(s, "mode after", mode_of(dir, "z"));
 	see(s, "alice chmods the file given to her",
 	    as(ALICE, dir, STEP(.action = CHMOD, .name = "x", .mode = 0755)));
 }
