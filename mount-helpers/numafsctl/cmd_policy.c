@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,8 +157,8 @@ static int describe_piece(void *arg, const struct numafs_get_policy *piece)
 }
 
 /* The ranges come before the base in offset order, so they wait in memory. */
-int describe_policies(const struct nfile *f, char *base, size_t len, const char *indent,
-		      char **ranges)
+static int describe_policies(const struct nfile *f, char *base, size_t len,
+			     const char *indent, char **ranges)
 {
 	struct description d = { base, len, NULL, indent };
 	size_t ranges_len;
@@ -173,7 +174,7 @@ int describe_policies(const struct nfile *f, char *base, size_t len, const char 
 	return ret;
 }
 
-static int get_one(const char *path)
+int with_policies(const char *path, const char *indent, policies_fn *print)
 {
 	char base[POLICY_TEXT_MAX], *ranges;
 	struct nfile f;
@@ -182,12 +183,18 @@ static int get_one(const char *path)
 	ret = nfile_open(&f, path, 0);
 	if (ret)
 		return ctl_fail(path, -ret, OP_OPEN);
-	ret = describe_policies(&f, base, sizeof(base), "", &ranges);
+	ret = describe_policies(&f, base, sizeof(base), indent, &ranges);
 	if (!ret)
-		printf("%s\n%s", base, ranges);
+		ret = print(&f, base, ranges);
 	free(ranges);
 	nfile_close(&f);
 	return ret ? ctl_fail(path, -ret, OP_QUERY) : CTL_OK;
+}
+
+static int print_get(const struct nfile *f, const char *base, const char *ranges)
+{
+	printf("%s\n%s", base, ranges);
+	return 0;
 }
 
 int cmd_get(int argc, char **argv)
@@ -202,5 +209,5 @@ int cmd_get(int argc, char **argv)
 		ctl_common_option(opt, argv[0], get_help);
 	if (argc - optind != 1)
 		return ctl_usage(argv[0], "expected one FILE");
-	return get_one(argv[optind]);
+	return with_policies(argv[optind], "", print_get);
 }

@@ -7,13 +7,13 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "ctl.h"
 #include "format.h"
 #include "nfile.h"
-#include "policy.h"
 #include "runs.h"
 
 static const char show_help[] =
@@ -34,7 +34,8 @@ static const char where_help[] =
 	"      --raw          one line per page: PAGE NODE (NODE is 'hole' for a hole)\n"
 	"  -h, --help         show this help\n";
 
-static int show_stats(const struct nfile *f, const char *base)
+/* Returns -errno: with_policies() reports it. */
+static int print_show(const struct nfile *f, const char *base, const char *ranges)
 {
 	struct file_usage *u = malloc(sizeof(*u));
 	struct nodemask nodes;
@@ -51,29 +52,10 @@ static int show_stats(const struct nfile *f, const char *base)
 		for (unsigned int n = 0; n < nr_nodes; n++)
 			if (u->node_pages[n])
 				printf(" N%u=%" PRIu64, n, u->node_pages[n]);
-		printf(" misplaced=%" PRIu64 "\n", u->head.misplaced);
+		printf(" misplaced=%" PRIu64 "\n%s", u->head.misplaced, ranges);
 	}
 	free(u);
 	return ret;
-}
-
-static int show_one(const char *path)
-{
-	char base[POLICY_TEXT_MAX], *ranges;
-	struct nfile f;
-	int ret;
-
-	ret = nfile_open(&f, path, 0);
-	if (ret)
-		return ctl_fail(path, -ret, OP_OPEN);
-	ret = describe_policies(&f, base, sizeof(base), "  ", &ranges);
-	if (!ret)
-		ret = show_stats(&f, base);
-	if (!ret)
-		fputs(ranges, stdout);
-	free(ranges);
-	nfile_close(&f);
-	return ret ? ctl_fail(path, -ret, OP_QUERY) : CTL_OK;
 }
 
 int cmd_show(int argc, char **argv)
@@ -89,7 +71,7 @@ int cmd_show(int argc, char **argv)
 	if (optind == argc)
 		return ctl_usage(argv[0], "expected at least one FILE");
 	for (int i = optind; i < argc; i++)
-		if (show_one(argv[i]))
+		if (with_policies(argv[i], "  ", print_show))
 			status = CTL_ERROR;
 	return status;
 }

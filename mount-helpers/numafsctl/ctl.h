@@ -53,12 +53,15 @@ void ctl_common_option(int opt, const char *argv0, const char *help);
 struct nfile;
 
 /*
- * A file's base policy into @base, and into *@ranges (malloc'd, for the
- * caller to free) one line per range override, "@indent OFFSET+LENGTH
- * POLICY", as user.numa.ranges lists them.
+ * Open @path, read its base policy and its range overrides, and hand them
+ * to @print: @base is the base policy's text, @ranges one line per range
+ * override, "@indent OFFSET+LENGTH POLICY" (as user.numa.ranges lists
+ * them).  @print returns 0 or -errno; errors are reported here, and the
+ * result is CTL_OK or CTL_ERROR.
  */
-int describe_policies(const struct nfile *f, char *base, size_t len, const char *indent,
-		      char **ranges);
+typedef int policies_fn(const struct nfile *f, const char *base, const char *ranges);
+
+int with_policies(const char *path, const char *indent, policies_fn *print);
 
 /* numafs pages are the kernel's pages. */
 uint64_t ctl_page_size(void);
