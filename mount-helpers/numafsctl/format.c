@@ -38,9 +38,9 @@ static int size_scan(const char **pos, char stop, const char *what, uint64_t *ou
 	}
 	if (*p && *p != stop) {
 		shift = suffix_shift(*p);
-		if (shift < 0 || shift > 40)
-			return err_set(e, EINVAL, "unknown size suffix \"%.8s\" in the %s (use K, M, G or T)",
-				       p, what);
+		if (shift < 0)
+			return err_set(e, EINVAL, "unknown size suffix \"%.*s\" in the %s (use K, M, G or T)",
+				       (int)strcspn(p, (char[]){ stop, '\0' }) % 16, p, what);
 		p++;
 		if (v > UINT64_MAX >> shift)
 			return err_set(e, ERANGE, "the %s is too large", what);

@@ -21,7 +21,8 @@ struct byte_range {
 
 /*
  * "4096", "2M", "1g": a byte count with an optional K/M/G/T suffix
- * (powers of 1024, either case).  -EINVAL or -ERANGE with a reason.
+ * (powers of 1024, either case; P and E too, as size_print_exact() may
+ * print them).  -EINVAL or -ERANGE with a reason.
  */
 int size_parse(const char *text, uint64_t *out, struct errbuf *e);
 
