@@ -60,7 +60,7 @@ static int parse(int argc, char **argv, struct setup *s)
 	return 0;
 }
 
-/* COMMAND with {A} and {B} replaced; the strings are leaked, as is fine. */
+/* COMMAND with {A} and {B} replaced (the caller frees the array). */
 static char **substitute(char **command, const char *a, const char *b)
 {
 	size_t n = 0;
@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 {
 	struct setup s = { 0 };
 	struct mountfs a, b;
+	char **command;
 	bool alive;
 	int err, ret, status;
 
@@ -143,7 +144,9 @@ int main(int argc, char **argv)
 		mountfs_stop(&a);
 		return 1;
 	}
-	ret = run(substitute(s.command, a.dir, b.dir));
+	command = substitute(s.command, a.dir, b.dir);
+	ret = command ? run(command) : 1;
+	free(command);
 	alive = s.tmpfs_only || mountfs_alive(&b);
 	status = mountfs_stop(&b);
 	if (!s.tmpfs_only && judge_daemon(alive, status))
