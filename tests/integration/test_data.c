@@ -8,6 +8,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,4 +236,101 @@ Test(data, open_with_o_trunc)
 		cr_expect_eq(fs, ref, "open flags %#o: size numafs %lld, tmpfs %lld", flags[i],
 			     (long long)fs, (long long)ref);
 	}
+}
+
+/*
+ * Writers (each with its own open file), a reader of the whole file and
+ * a mapper, all on one file at once: every call succeeds, each writer
+ * reads back what it wrote, and at the end the file holds every region.
+ */
+#define REGION (128 << 10)
+#define WRITERS 4
+#define ROUNDS 50
+
+struct worker {
+	const char *path;
+	int id;
+	int failures;
+	char what[128];
+};
+
+static void *writer(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char *buf = malloc(REGION), *back = malloc(REGION);
+	int fd = open(w->path, O_RDWR | O_CLOEXEC);
+
+	for (int round = 0; fd >= 0 && round < ROUNDS && !w->failures; round++) {
+		memset(buf, (w->id << 4) | (round & 15), REGION);
+		if (pwrite(fd, buf, REGION, (off_t)w->id * REGION) != REGION ||
+		    pread(fd, back, REGION, (off_t)w->id * REGION) != REGION) {
+			snprintf(w->what, sizeof(w->what), "round %d: %s", round, strerror(errno));
+			w->failures++;
+		} else if (memcmp(buf, back, REGION)) {
+			snprintf(w->what, sizeof(w->what), "round %d: read back differs", round);
+			w->failures++;
+		}
+	}
+	if (fd < 0) {
+		snprintf(w->what, sizeof(w->what), "open: %s", strerror(errno));
+		w->failures++;
+	}
+	close(fd);
+	free(buf);
+	free(back);
+	return NULL;
+}
+
+static void *mapper(void *arg)
+{
+	struct worker *w = arg;
+	int fd = open(w->path, O_RDONLY | O_CLOEXEC);
+	size_t len = (size_t)WRITERS * REGION;
+	volatile unsigned char *map;
+	unsigned long sum = 0;
+
+	if (fd < 0) {
+		snprintf(w->what, sizeof(w->what), "open: %s", strerror(errno));
+		w->failures++;
+		return NULL;
+	}
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	for (int round = 0; map != MAP_FAILED && round < ROUNDS; round++)
+		for (size_t i = 0; i < len; i += PAGE)
+			sum += map[i];
+	if (map == MAP_FAILED) {
+		snprintf(w->what, sizeof(w->what), "mmap: %s", strerror(errno));
+		w->failures++;
+	} else {
+		munmap((void *)map, len);
+	}
+	close(fd);
+	return (void *)sum;
+}
+
+Test(data, concurrent_writers_readers_mappers)
+{
+	struct worker workers[WRITERS + 1];
+	pthread_t threads[WRITERS + 1];
+	unsigned char *all = malloc((size_t)WRITERS * REGION);
+	int fd = open_ok(in_fs("busy"), O_RDWR | O_CREAT);
+
+	cr_assert_eq(ftruncate(fd, (off_t)WRITERS * REGION), 0);
+	for (int i = 0; i <= WRITERS; i++) {
+		workers[i] = (struct worker){ .path = in_fs("busy"), .id = i };
+		cr_assert_eq(pthread_create(&threads[i], NULL, i < WRITERS ? writer : mapper,
+					    &workers[i]), 0);
+	}
+	for (int i = 0; i <= WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		cr_expect_eq(workers[i].failures, 0, "%s %d: %s", i < WRITERS ? "writer" : "mapper",
+			     i, workers[i].what);
+	}
+	cr_assert_eq(pread(fd, all, (size_t)WRITERS * REGION, 0), (ssize_t)WRITERS * REGION);
+	for (int i = 0; i < WRITERS; i++)
+		for (size_t b = 0; b < REGION; b++)
+			cr_assert_eq(all[(size_t)i * REGION + b], (i << 4) | ((ROUNDS - 1) & 15),
+				     "region %d byte %zu", i, b);
+	free(all);
+	close(fd);
 }
