@@ -117,3 +117,11 @@ int probe_sigbus(const volatile unsigned char *addr)
 		return -1;
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
 }
+
+struct stat stat_of(const char *path)
+{
+	struct stat st;
+
+	cr_assert_eq(stat(path, &st), 0, "stat %s: %s", path, strerror(errno));
+	return st;
+}

@@ -8,6 +8,7 @@
 #define NUMAFS_TESTS_FIXTURE_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "mountfs.h"
@@ -42,6 +43,9 @@ const char *in(const struct mountfs *m, const char *path);
  */
 int as_user(uid_t uid, gid_t gid, int (*fn)(const char *dir, void *arg),
 	    const char *dir, void *arg);
+
+/* stat(2) of @path, failing the test if it fails. */
+struct stat stat_of(const char *path);
 
 /* Whether touching @addr (one byte read) kills a child with SIGBUS. */
 int probe_sigbus(const volatile unsigned char *addr);

@@ -47,10 +47,7 @@ static off_t size_of(int fd)
 
 static off_t path_size(const char *path)
 {
-	struct stat st;
-
-	cr_assert_eq(stat(path, &st), 0, "stat %s: %s", path, strerror(errno));
-	return st.st_size;
+	return stat_of(path).st_size;
 }
 
 Test(data, size_after_writes)

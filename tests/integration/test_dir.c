@@ -139,18 +139,12 @@ Test(dir, large_directory_lists_completely)
 
 static nlink_t links(const char *path)
 {
-	struct stat st;
-
-	cr_assert_eq(stat(path, &st), 0, "stat %s: %s", path, strerror(errno));
-	return st.st_nlink;
+	return stat_of(path).st_nlink;
 }
 
 static ino_t ino(const char *path)
 {
-	struct stat st;
-
-	cr_assert_eq(stat(path, &st), 0, "stat %s: %s", path, strerror(errno));
-	return st.st_ino;
+	return stat_of(path).st_ino;
 }
 
 Test(dir, link_counts_and_dotdot_follow_renames)
