@@ -215,7 +215,8 @@ void file_kill_suid(struct inode *inode, fuse_req_t req)
 
 /*
  * Count an open and fill in what the reply needs.  O_TRUNC comes here with
- * the open (atomic_o_trunc) and truncates as tmpfs does.
+ * the open (atomic_o_trunc) and truncates as tmpfs does, whatever the access
+ * mode: Linux truncates on O_RDONLY|O_TRUNC too, after checking write access.
  */
 static int file_open_locked(fuse_req_t req, struct numafs *fs, struct inode *inode,
 			    struct fuse_file_info *fi)
@@ -223,7 +224,7 @@ static int file_open_locked(fuse_req_t req, struct numafs *fs, struct inode *ino
 	struct file_data *fd = inode->file;
 	int bfd, err;
 
-	if ((fi->flags & O_TRUNC) && (fi->flags & O_ACCMODE) != O_RDONLY) {
+	if (fi->flags & O_TRUNC) {
 		err = file_set_size(fs, inode, 0);
 		if (err)
 			return err;
