@@ -118,7 +118,7 @@ static bool ts_equal(struct timespec a, struct timespec b)
  *
  * tmpfs's multigrain timestamps may hand out the very same (coarse) time
  * again, rarely, so that two tmpfs instances can disagree: difftest.c
- * tolerates a few disagreements (times_agree()).
+ * tolerates a few disagreements (tolerate_times()).
  */
 static void timestamp_changes(struct tree *t, const char *key, const struct stat *st,
 			      char *m, char *c)
