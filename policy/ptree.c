@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ptree.h"
 
@@ -155,16 +156,26 @@ static void free_nodes(struct ptree_node *n)
 	free(n);
 }
 
+/* Zeroed memory from the tree's allocator, where tests inject failures. */
+static void *tree_zalloc(const struct ptree *t, size_t size)
+{
+	void *mem = t->alloc ? t->alloc(size) : malloc(size);
+
+	if (mem)
+		memset(mem, 0, size);
+	return mem;
+}
+
 static struct ptree_node *node_alloc(const struct ptree *t)
 {
-	struct ptree_node *n = t->alloc ? t->alloc(sizeof(*n)) : malloc(sizeof(*n));
+	struct ptree_node *n = tree_zalloc(t, sizeof(*n));
 
 	if (n)
-		*n = (struct ptree_node){ .height = 1 };
+		n->height = 1;
 	return n;
 }
 
-/* Take @n out of the tree and free it with its reference. */
+/* Take the range starting at @start out of the tree and free it. */
 static void remove_range(struct ptree *t, uint64_t start)
 {
 	struct ptree_node *gone;
@@ -272,26 +283,27 @@ int ptree_set(struct ptree *t, uint64_t start, uint64_t end, struct numa_policy 
 {
 	struct ptree_range pieces[3], first, last, r;
 	struct ptree_node *nodes[3] = { NULL };
-	unsigned int count = 0, touched = 0, i;
-	bool any;
+	unsigned int count = 0, i;
+	size_t touched = 0;
 
 	if (start >= end)
 		return -EINVAL;
 
-	/* The ranges that overlap or touch [start, end) are replaced whole. */
-	any = first_touching(t, start, end, &first);
-	last = first;
-	for (bool more = any; more; more = ptree_next(t, r.end, &r) && r.start <= end) {
-		if (!touched)
-			r = first;
-		last = r;
-		touched++;
-	}
-
-	if (any)
+	/*
+	 * The ranges that overlap or touch [start, end) are replaced whole by
+	 * at most three pieces: what is left of the first one, the new range
+	 * and what is left of the last one, merged where equal.
+	 */
+	if (first_touching(t, start, end, &r)) {
+		first = r;
+		do {
+			last = r;
+			touched++;
+		} while (ptree_next(t, r.end, &r) && r.start <= end);
 		add_piece(pieces, &count, &(struct ptree_range){ first.start, start, first.policy });
+	}
 	add_piece(pieces, &count, &(struct ptree_range){ start, end, p });
-	if (any)
+	if (touched)
 		add_piece(pieces, &count, &(struct ptree_range){ end, last.end, last.policy });
 
 	if (t->nr_ranges - touched + count > PTREE_MAX_RANGES)
@@ -361,25 +373,37 @@ static void collect(struct ptree_node *n, struct ptree_node **out, size_t *count
 	collect(n->right, out, count);
 }
 
+/*
+ * Rebind the policies of @nodes (all the tree's, in order) into @rebound
+ * and the base into @rebound[@count]; on an error none is kept.
+ */
+static int rebind_all(const struct ptree *t, struct ptree_node *const *nodes, size_t count,
+		      const struct nodemask *allowed, struct numa_policy **rebound)
+{
+	int err = policy_rebind(t->base, allowed, &rebound[count]);
+	size_t i;
+
+	for (i = 0; !err && i < count; i++)
+		err = policy_rebind(nodes[i]->r.policy, allowed, &rebound[i]);
+	if (err)
+		for (i = 0; i <= count; i++)
+			policy_put(rebound[i]);	/* NULL where not made */
+	return err;
+}
+
 int ptree_rebind(struct ptree *t, const struct nodemask *allowed)
 {
-	size_t count = 0, i;
-	struct ptree_node **nodes = calloc(t->nr_ranges + 1, sizeof(*nodes));
-	struct numa_policy **rebound = calloc(t->nr_ranges + 1, sizeof(*rebound));
-	int err = nodes && rebound ? 0 : -ENOMEM;
+	size_t slots = t->nr_ranges + 1, count = 0, i;
+	struct ptree_node **nodes = tree_zalloc(t, slots * sizeof(*nodes));
+	struct numa_policy **rebound = tree_zalloc(t, slots * sizeof(*rebound));
+	int err = -ENOMEM;
 
-	if (!err) {
-		collect(t->root, nodes, &count);
-		err = policy_rebind(t->base, allowed, &rebound[count]);
-		for (i = 0; !err && i < count; i++)
-			err = policy_rebind(nodes[i]->r.policy, allowed, &rebound[i]);
-	}
-	if (err) {
-		for (i = 0; rebound && i <= count; i++)
-			if (rebound[i])
-				policy_put(rebound[i]);
+	if (!nodes || !rebound)
 		goto out;
-	}
+	collect(t->root, nodes, &count);
+	err = rebind_all(t, nodes, count, allowed, rebound);
+	if (err)
+		goto out;
 	for (i = 0; i < count; i++) {
 		policy_put(nodes[i]->r.policy);
 		nodes[i]->r.policy = rebound[i];

@@ -27,8 +27,9 @@ struct ptree {
 	struct ptree_node *root;	/* AVL tree keyed by range start */
 	size_t nr_ranges;
 	/*
-	 * How tree nodes are allocated: NULL means malloc().  Tests set it to
-	 * provoke -ENOMEM at a chosen allocation.
+	 * Where the tree's memory (its nodes, rebind's scratch arrays) comes
+	 * from: NULL means malloc(); otherwise memory free() can release.
+	 * Tests set it to provoke -ENOMEM at a chosen allocation.
 	 */
 	void *(*alloc)(size_t size);
 };
