@@ -331,3 +331,29 @@ Test(data, concurrent_writers_readers_mappers)
 	free(all);
 	close(fd);
 }
+
+/* Whether truncate(2) to the current size @len left an old mtime alone. */
+static bool same_size_keeps_mtime(const struct mountfs *m, off_t len)
+{
+	struct timespec past[2] = { { 100000000, 0 }, { 100000000, 0 } };
+	int fd = open_ok(in(m, "tt"), O_RDWR | O_CREAT | O_TRUNC);
+	bool kept;
+
+	cr_assert_eq(ftruncate(fd, len), 0);
+	cr_assert_eq(futimens(fd, past), 0);
+	cr_assert_eq(truncate(in(m, "tt"), len), 0);
+	kept = stat_of(in(m, "tt")).st_mtim.tv_sec == past[1].tv_sec;
+	close(fd);
+	return kept;
+}
+
+/* tmpfs leaves the times of an empty file truncated to 0 alone. */
+Test(data, truncate_to_same_size_times)
+{
+	for (off_t len = 0; len < 8192; len += 4096) {
+		bool fs = same_size_keeps_mtime(&fx_fs, len), ref = same_size_keeps_mtime(&fx_ref, len);
+
+		cr_expect_eq(fs, ref, "truncate(%lld) of a %lld-byte file: mtime kept: numafs %d, "
+			     "tmpfs %d", (long long)len, (long long)len, fs, ref);
+	}
+}
