@@ -37,6 +37,7 @@ struct inode {
 	uid_t uid;
 	gid_t gid;
 	nlink_t nlink;
+	bool linkable;			/* O_TMPFILE: may get its first link */
 	dev_t rdev;
 	struct timespec atime, mtime, ctime;
 	struct xattr_set *xattrs;	/* user./trusted./security. other than numa */

@@ -41,6 +41,7 @@ const struct fuse_lowlevel_ops numafs_ops = {
 	.releasedir = ns_releasedir,
 	.fsyncdir = ns_fsyncdir,
 	.create = ns_create,
+	.tmpfile = ns_tmpfile,
 	.setxattr = xattr_op_setxattr,
 	.getxattr = xattr_op_getxattr,
 	.listxattr = xattr_op_listxattr,

@@ -55,6 +55,7 @@ void ns_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char 
 void ns_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname);
 void ns_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	       struct fuse_file_info *fi);
+void ns_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode, struct fuse_file_info *fi);
 
 void ns_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
 void ns_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);

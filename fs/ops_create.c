@@ -166,6 +166,47 @@ void ns_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 		file_open_created(req, inode, &e, fi);
 }
 
+/* O_TMPFILE: a regular file with no name, until linkat() gives it one. */
+static int ns_tmpfile_locked(fuse_req_t req, struct inode *dir, mode_t mode,
+			     struct fuse_entry_param *e, struct inode **out)
+{
+	struct numafs *fs = fuse_req_userdata(req);
+	struct inode *inode;
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	if (!dir->nlink)
+		return -ENOENT;
+	perm_new_owner(req, dir, &mode, &uid, &gid);
+	err = inode_new(fs, dir, mode, uid, gid, &inode);
+	if (err)
+		return err;
+	err = file_create(fs, inode);
+	if (err) {
+		inode_free(inode);
+		return err;
+	}
+	inode->linkable = true;
+	*out = inode;
+	return ns_entry_locked(inode, e);
+}
+
+void ns_tmpfile(fuse_req_t req, fuse_ino_t parent, mode_t mode, struct fuse_file_info *fi)
+{
+	struct inode *dir = req_inode(req, parent), *inode;
+	struct fuse_entry_param e;
+	int err;
+
+	pthread_mutex_lock(&dir->lock);
+	err = ns_tmpfile_locked(req, dir, S_IFREG | (mode & 07777), &e, &inode);
+	pthread_mutex_unlock(&dir->lock);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		file_open_created(req, inode, &e, fi);
+}
+
 static int ns_link_locked(struct inode *dir, struct inode *inode, const char *name,
 			  struct fuse_entry_param *e)
 {
@@ -176,8 +217,8 @@ static int ns_link_locked(struct inode *dir, struct inode *inode, const char *na
 	if (S_ISDIR(inode->mode))
 		return -EPERM;
 	pthread_mutex_lock(&inode->lock);
-	/* An unlinked file cannot come back (O_TMPFILE aside). */
-	if (!inode->nlink)
+	/* An unlinked file cannot come back; an O_TMPFILE one can. */
+	if (!inode->nlink && !inode->linkable)
 		err = -ENOENT;
 	if (!err)
 		err = dir_add(dir->dir, name, inode);
