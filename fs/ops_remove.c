@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Removing and moving names: unlink, rmdir, rename (with RENAME_NOREPLACE
- * and RENAME_EXCHANGE).
+ * Removing and moving names: unlink, rmdir, rename (with RENAME_NOREPLACE,
+ * RENAME_EXCHANGE and RENAME_WHITEOUT).
  *
  * Locks: a directory before its entries' inodes.  A rename across
  * directories first takes the mount's rename lock, which keeps every
@@ -16,7 +16,7 @@
 #include "ops.h"
 #include "perm.h"
 
-#define NS_RENAME_FLAGS (RENAME_NOREPLACE | RENAME_EXCHANGE)
+#define NS_RENAME_FLAGS (RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)
 
 /* Drop one link of @inode (locked); whether it is now unused. */
 static bool ns_drop_link(struct inode *inode, struct timespec now)
@@ -92,6 +92,7 @@ struct rename {
 	unsigned int flags;
 	struct dentry *ode, *nde;
 	struct inode *src, *dst;	/* dst: NULL when the new name is free */
+	struct inode *whiteout;		/* RENAME_WHITEOUT: left at the old name */
 	struct inode *unused;		/* the replaced inode, to free */
 };
 
@@ -206,10 +207,28 @@ static int rename_move(struct rename *r, struct timespec now)
 		if (ns_drop_link(r->dst, now))
 			r->unused = r->dst;
 	}
-	dir_remove(r->odir->dir, r->ode);
+	if (r->whiteout)
+		r->ode->inode = r->whiteout;
+	else
+		dir_remove(r->odir->dir, r->ode);
 	rename_moved_dir(r->src, r->odir, r->ndir);
 	r->src->ctime = now;
 	return 0;
+}
+
+/* The whiteout (overlayfs's "deleted" mark): a 0/0 character device. */
+static int rename_make_whiteout(struct rename *r)
+{
+	mode_t mode = S_IFCHR;
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	perm_new_owner(r->req, r->odir, &mode, &uid, &gid);
+	err = inode_new(r->odir->fs, r->odir, mode, uid, gid, &r->whiteout);
+	if (!err)
+		r->whiteout->nlink = 1;
+	return err;
 }
 
 /* Both directories locked and the checks passed: lock the inodes and move. */
@@ -219,6 +238,11 @@ static int rename_do(struct rename *r)
 	struct timespec now = inode_now();
 	int err;
 
+	if (r->flags & RENAME_WHITEOUT) {
+		err = rename_make_whiteout(r);
+		if (err)
+			return err;
+	}
 	if (b && b < a) {
 		a = r->dst;
 		b = r->src;
@@ -235,6 +259,8 @@ static int rename_do(struct rename *r)
 	if (b)
 		pthread_mutex_unlock(&b->lock);
 	pthread_mutex_unlock(&a->lock);
+	if (err && r->whiteout)
+		inode_free(r->whiteout);
 	if (!err) {
 		ns_dir_changed(r->odir, now);
 		ns_dir_changed(r->ndir, now);
@@ -255,7 +281,8 @@ void ns_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t n
 	};
 	int err;
 
-	if ((flags & ~NS_RENAME_FLAGS) || (flags & NS_RENAME_FLAGS) == NS_RENAME_FLAGS) {
+	if ((flags & ~NS_RENAME_FLAGS) ||
+	    ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))) {
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
