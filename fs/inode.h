@@ -6,9 +6,11 @@
  * root); st_ino is a counter that is never reused within a mount.  An
  * inode lives while it has links or kernel lookups (nlookup).
  *
- * Locking: @lock protects every field below it.  Operations that touch two
- * directories take the locks in address order; a cross-directory rename
- * also holds the mount's rename lock first, as the kernel's VFS does.
+ * Locking: @lock protects every field below it.  A directory is locked
+ * before the inodes of its entries.  A cross-directory rename holds the
+ * mount's rename lock first (it keeps every directory's parent fixed),
+ * then both directories, an ancestor before its descendant, else in
+ * address order, as the VFS's lock_rename() does.
  */
 #ifndef NUMAFS_INODE_H
 #define NUMAFS_INODE_H
