@@ -123,10 +123,11 @@ Test(dir, resume_while_changing)
 	/* Even names stay throughout; odd ones come and go. */
 	for (unsigned int i = 0; i < MODEL_NAMES; i += 2, stay++)
 		model_add(d, &m, i);
-	for (const struct dentry *de; (de = dir_next(d, off)); off = de->cookie) {
+	for (const struct dentry *de; (de = dir_next(d, off));) {
 		unsigned int i = (unsigned int)(((uintptr_t)de->inode - 0x1000) / 16);
 		unsigned int odd = (unsigned int)(rng_next(&seed) % (MODEL_NAMES / 2)) * 2 + 1;
 
+		off = de->cookie;	/* the change below may remove @de */
 		if (i % 2 == 0) {
 			cr_assert_not(seen[i], "entry %u returned twice", i);
 			seen[i] = true;
