@@ -175,6 +175,7 @@ int file_set_size(struct numafs *fs, struct inode *inode, off_t size)
 {
 	struct store_file *f = &inode->file->store;
 	uint64_t npages = file_page_up((uint64_t)size);
+	struct stat st;
 	int fd, err = 0;
 
 	if (size < 0)
@@ -182,9 +183,15 @@ int file_set_size(struct numafs *fs, struct inode *inode, off_t size)
 	fd = store_file_get(fs->store, f);
 	if (fd < 0)
 		return fd;
-	if (ftruncate(fd, size))
+	/*
+	 * tmpfs leaves the times alone when the size does not change, but an
+	 * ftruncate() of the backing file would stamp them: don't make one.
+	 */
+	if (fstat(fd, &st))
 		err = -errno;
-	if (!err) {
+	else if (st.st_size != size && ftruncate(fd, size))
+		err = -errno;
+	if (!err && st.st_size != size) {
 		store_pages_freed(fs->store, f, npages, UINT64_MAX);
 		ptree_truncate(&inode->policy, npages);
 		/* The shared policy reaches a fixed span past EOF: follow the new EOF. */
