@@ -138,13 +138,31 @@ static void setattr_times(struct inode *inode, const struct stat *attr, int vali
 }
 
 /*
+ * truncate(2) to the size a file has already changes nothing, not even
+ * its ctime (ftruncate(2), which comes with a file handle, sets both
+ * times, as a size change does).
+ */
+static bool setattr_same_size(fuse_req_t req, struct inode *inode, const struct stat *attr,
+			      int valid, const struct fuse_file_info *fi)
+{
+	struct stat st;
+
+	if (valid != FUSE_SET_ATTR_SIZE || fi || !S_ISREG(inode->mode))
+		return false;
+	return !file_getattr(fuse_req_userdata(req), inode, &st) && st.st_size == attr->st_size;
+}
+
+/*
  * The kernel has checked the caller's rights (default_permissions); what
  * is left are the effects: set-id bits dropped and the times.
  */
 static int setattr_locked(fuse_req_t req, struct inode *inode, const struct stat *attr,
-			  int valid)
+			  int valid, const struct fuse_file_info *fi)
 {
 	int err;
+
+	if (setattr_same_size(req, inode, attr, valid, fi))
+		return 0;
 
 	/*
 	 * With HANDLE_KILLPRIV_V2 the kernel strips the set-id bits it wants
@@ -173,7 +191,7 @@ void ns_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int valid,
 	int err;
 
 	pthread_mutex_lock(&inode->lock);
-	err = setattr_locked(req, inode, attr, valid);
+	err = setattr_locked(req, inode, attr, valid, fi);
 	pthread_mutex_unlock(&inode->lock);
 	if (err)
 		fuse_reply_err(req, -err);
