@@ -207,6 +207,11 @@ static bool file_may_keep_suid(fuse_req_t req)
 	return fuse_req_ctx(req)->uid == 0;
 }
 
+bool file_is_open(const struct inode *inode)
+{
+	return inode->file->opens > 0;
+}
+
 void file_kill_suid(struct inode *inode, fuse_req_t req)
 {
 	mode_t kill = S_ISUID;
@@ -263,6 +268,7 @@ static void file_close_locked(fuse_req_t req, struct numafs *fs, struct inode *i
 		fuse_passthrough_close(req, fd->backing_id);
 		fd->backing_id = 0;
 	}
+	inode_uncount_if_gone(inode);
 	store_file_put(fs->store, &fd->store);
 }
 

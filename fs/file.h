@@ -8,6 +8,7 @@
 #define NUMAFS_FILE_H
 
 #include <fuse_lowlevel.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 
 struct errbuf;
@@ -49,6 +50,8 @@ int file_getattr(struct numafs *fs, struct inode *inode, struct stat *st);
  * (FATTR_KILL_SUIDGID): clear S_ISUID, and S_ISGID when S_IXGRP is set.
  */
 int file_set_size(struct numafs *fs, struct inode *inode, off_t size);
+/* Whether FUSE opens of the file are not yet released (inode locked). */
+bool file_is_open(const struct inode *inode);
 
 /* FUSE operations on regular files. */
 void file_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);

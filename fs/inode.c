@@ -70,6 +70,7 @@ static int inode_alloc(struct numafs *fs, struct inode *parent, struct numa_poli
 	}
 	inode->ino = __atomic_fetch_add(&fs->next_ino, 1, __ATOMIC_RELAXED);
 	inode->fs = fs;
+	inode->counted = true;
 	pthread_mutex_init(&inode->lock, NULL);
 	inode->mode = mode;
 	inode->uid = uid;
@@ -96,6 +97,16 @@ int inode_new_root(struct numafs *fs, struct numa_policy *base, mode_t mode, uid
 	return err;
 }
 
+void inode_uncount_if_gone(struct inode *inode)
+{
+	if (!inode->counted || inode->nlink)
+		return;
+	if (S_ISREG(inode->mode) && file_is_open(inode))
+		return;
+	inode->counted = false;
+	inode_unreserve(inode->fs);
+}
+
 void inode_free(struct inode *inode)
 {
 	struct numafs *fs = inode->fs;
@@ -109,8 +120,9 @@ void inode_free(struct inode *inode)
 	xattr_set_free(inode->xattrs);
 	ptree_destroy(&inode->policy);
 	pthread_mutex_destroy(&inode->lock);
+	if (inode->counted)
+		inode_unreserve(fs);
 	free(inode);
-	inode_unreserve(fs);
 }
 
 void inode_forget(struct inode *inode, uint64_t n)

@@ -40,6 +40,7 @@ struct inode {
 	gid_t gid;
 	nlink_t nlink;
 	bool linkable;			/* O_TMPFILE: may get its first link */
+	bool counted;			/* holds one of nr_inodes= */
 	dev_t rdev;
 	struct timespec atime, mtime, ctime;
 	struct xattr_set *xattrs;	/* user./trusted./security. other than numa */
@@ -74,6 +75,11 @@ int inode_new(struct numafs *fs, struct inode *parent, mode_t mode, uid_t uid, g
 /* The root directory (nlink 2), with base policy @base. */
 int inode_new_root(struct numafs *fs, struct numa_policy *base, mode_t mode, uid_t uid,
 		   gid_t gid, struct inode **out);
+/*
+ * Give the inode's place back to nr_inodes= once it has no link and is not
+ * open, as tmpfs does; the kernel's FORGET can come much later.  Locked.
+ */
+void inode_uncount_if_gone(struct inode *inode);
 /* Free an inode nobody can reach any more (and what it owns). */
 void inode_free(struct inode *inode);
 

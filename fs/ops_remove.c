@@ -26,6 +26,7 @@ static bool ns_drop_link(struct inode *inode, struct timespec now)
 	else
 		inode->nlink--;
 	inode->ctime = now;
+	inode_uncount_if_gone(inode);
 	return inode_unused(inode);
 }
 
