@@ -215,11 +215,27 @@ static uint64_t minus_floor(uint64_t total, uint64_t used)
 	return used < total ? total - used : 0;
 }
 
+/*
+ * What the mount can hold: size=, and on a simulated topology no more than
+ * its nodes (whose capacity numafs enforces itself).  0 is unlimited.
+ */
+static uint64_t ns_capacity(const struct numafs *fs)
+{
+	uint64_t nodes = 0;
+	int node;
+
+	if (!fs->topo->simulated)
+		return fs->opt.size;
+	nodemask_for_each(node, &fs->topo->nodes)
+		nodes += fs->topo->node_size[node];
+	return fs->opt.size && fs->opt.size < nodes ? fs->opt.size : nodes;
+}
+
 /* As tmpfs: a limit of 0 (unlimited) shows as 0 total and 0 free. */
 void ns_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct numafs *fs = fuse_req_userdata(req);
-	uint64_t blocks = fs->opt.size / NS_BLOCK_SIZE;
+	uint64_t blocks = ns_capacity(fs) / NS_BLOCK_SIZE;
 	uint64_t used = (file_space_used(fs) + NS_BLOCK_SIZE - 1) / NS_BLOCK_SIZE;
 	uint64_t inodes = __atomic_load_n(&fs->nr_inodes, __ATOMIC_RELAXED);
 	struct statvfs st = {
