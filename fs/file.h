@@ -60,9 +60,6 @@ void file_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		  struct fuse_file_info *fi);
 void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 		       off_t off, struct fuse_file_info *fi);
-void file_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
-void file_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
-		   struct fuse_file_info *fi);
 void file_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
 		       off_t len, struct fuse_file_info *fi);
 void file_op_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,

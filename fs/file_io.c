@@ -3,7 +3,7 @@
  * File data operations that reach the daemon: read and write when there is
  * no passthrough (served from the backing file, spliced where the kernel
  * lets us), and with or without it fallocate, SEEK_DATA/SEEK_HOLE,
- * copy_file_range, flush and fsync.  Simulated placement is decided here,
+ * copy_file_range.  Simulated placement is decided here,
  * before any byte is written, so a full node set fails with nothing
  * written.
  */
@@ -111,17 +111,6 @@ void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 		fuse_reply_err(req, (int)-done);
 	else
 		fuse_reply_write(req, (size_t)done);
-}
-
-/* Data is in shared memory the moment it is written: nothing to flush. */
-void file_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	fuse_reply_err(req, 0);
-}
-
-void file_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
-{
-	fuse_reply_err(req, 0);
 }
 
 /* Punch [off, off + len) and forget the whole pages it freed. */
