@@ -135,11 +135,26 @@ struct numafs_mount_stats {
 	struct numafs_node_usage node[NUMAFS_STATS_NODES];	/* out */
 };
 
+/*
+ * "mount -o remount,OPTIONS": the options, as mount(8) gives them, for the
+ * daemon to apply (size=, nr_inodes=, mpol=; options that cannot change
+ * must keep their value).  Root only, on the mount's root directory;
+ * mount.numafs and "numafs -o remount,..." send it.
+ */
+#define NUMAFS_REMOUNT_OPTIONS 4088
+
+struct numafs_remount {
+	uint32_t size;			/* sizeof(struct numafs_remount) */
+	uint32_t reserved;		/* 0 */
+	char options[NUMAFS_REMOUNT_OPTIONS];	/* NUL-terminated, comma-separated */
+};
+
 #define NUMAFS_IOC_SET_POLICY  _IOW(NUMAFS_IOC_MAGIC, 1, struct numafs_set_policy)
 #define NUMAFS_IOC_GET_POLICY  _IOWR(NUMAFS_IOC_MAGIC, 2, struct numafs_get_policy)
 #define NUMAFS_IOC_WHERE       _IOWR(NUMAFS_IOC_MAGIC, 3, struct numafs_where)
 #define NUMAFS_IOC_MIGRATE     _IOWR(NUMAFS_IOC_MAGIC, 4, struct numafs_migrate)
 #define NUMAFS_IOC_FILE_STATS  _IOWR(NUMAFS_IOC_MAGIC, 5, struct numafs_file_stats)
 #define NUMAFS_IOC_MOUNT_STATS _IOWR(NUMAFS_IOC_MAGIC, 6, struct numafs_mount_stats)
+#define NUMAFS_IOC_REMOUNT     _IOW(NUMAFS_IOC_MAGIC, 7, struct numafs_remount)
 
 #endif /* NUMAFS_H */
