@@ -77,6 +77,9 @@ static int inode_alloc(struct numafs *fs, struct inode *parent, struct numa_poli
 	inode->gid = gid;
 	inode->atime = inode->mtime = inode->ctime = inode_now();
 	ptree_init(&inode->policy, base);
+	pthread_mutex_lock(&fs->inodes_lock);
+	TAILQ_INSERT_TAIL(&fs->inodes, inode, live);
+	pthread_mutex_unlock(&fs->inodes_lock);
 	*out = inode;
 	return 0;
 }
@@ -107,7 +110,26 @@ void inode_uncount_if_gone(struct inode *inode)
 	inode_unreserve(inode->fs);
 }
 
-void inode_free(struct inode *inode)
+/*
+ * [added by migrate] Off the list of live inodes, unless pinned: then the
+ * last inode_unpin() frees it.  Returns whether to free it now.
+ */
+static bool inode_unlist(struct inode *inode)
+{
+	struct numafs *fs = inode->fs;
+	bool now;
+
+	pthread_mutex_lock(&fs->inodes_lock);
+	now = !inode->pins;
+	if (now)
+		TAILQ_REMOVE(&fs->inodes, inode, live);
+	else
+		inode->doomed = true;
+	pthread_mutex_unlock(&fs->inodes_lock);
+	return now;
+}
+
+static void inode_destroy(struct inode *inode)
 {
 	struct numafs *fs = inode->fs;
 
@@ -123,6 +145,50 @@ void inode_free(struct inode *inode)
 	if (inode->counted)
 		inode_unreserve(fs);
 	free(inode);
+}
+
+void inode_free(struct inode *inode)
+{
+	if (inode_unlist(inode))
+		inode_destroy(inode);
+}
+
+/* [added by migrate] Pins: see inode.h. */
+struct inode *inode_next_pinned(struct numafs *fs, struct inode *prev)
+{
+	struct inode *next;
+
+	pthread_mutex_lock(&fs->inodes_lock);
+	next = prev ? TAILQ_NEXT(prev, live) : TAILQ_FIRST(&fs->inodes);
+	while (next && next->doomed)
+		next = TAILQ_NEXT(next, live);
+	if (next)
+		next->pins++;
+	pthread_mutex_unlock(&fs->inodes_lock);
+	if (prev)
+		inode_unpin(prev);
+	return next;
+}
+
+void inode_pin(struct inode *inode)
+{
+	pthread_mutex_lock(&inode->fs->inodes_lock);
+	inode->pins++;
+	pthread_mutex_unlock(&inode->fs->inodes_lock);
+}
+
+void inode_unpin(struct inode *inode)
+{
+	struct numafs *fs = inode->fs;
+	bool destroy;
+
+	pthread_mutex_lock(&fs->inodes_lock);
+	destroy = !--inode->pins && inode->doomed;
+	if (destroy)
+		TAILQ_REMOVE(&fs->inodes, inode, live);
+	pthread_mutex_unlock(&fs->inodes_lock);
+	if (destroy)
+		inode_destroy(inode);
 }
 
 void inode_forget(struct inode *inode, uint64_t n)

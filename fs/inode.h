@@ -32,6 +32,14 @@ struct file_data;
 struct inode {
 	uint64_t ino;			/* st_ino */
 	struct numafs *fs;
+	/*
+	 * [added by migrate] On fs->inodes, under fs->inodes_lock: rebinding
+	 * and migration workers hold pins, which delay inode_free() until
+	 * the last inode_unpin().
+	 */
+	TAILQ_ENTRY(inode) live;
+	unsigned int pins;
+	bool doomed;			/* inode_free() came while pinned */
 
 	pthread_mutex_t lock;
 	uint64_t nlookup;		/* kernel references */
@@ -82,6 +90,19 @@ int inode_new_root(struct numafs *fs, struct numa_policy *base, mode_t mode, uid
 void inode_uncount_if_gone(struct inode *inode);
 /* Free an inode nobody can reach any more (and what it owns). */
 void inode_free(struct inode *inode);
+
+/*
+ * [added by migrate] Walk every inode in memory, oldest first: the inode
+ * after @prev (NULL: the first), pinned, with @prev unpinned; NULL at the
+ * end.  An inode allocated during the walk is reached by it.  A pinned
+ * inode may be dead or still being made: check inode_unused() under its
+ * lock.  fs->inodes_lock is a leaf lock.
+ */
+struct inode *inode_next_pinned(struct numafs *fs, struct inode *prev);
+/* Another pin on an inode the caller keeps reachable (a pin or a reference). */
+void inode_pin(struct inode *inode);
+/* Drop a pin; frees the inode if inode_free() was called meanwhile. */
+void inode_unpin(struct inode *inode);
 
 /* True when the inode has neither links nor kernel references: free it. */
 static inline bool inode_unused(const struct inode *inode)

@@ -12,6 +12,7 @@
 #include "dir.h"
 #include "file.h"
 #include "inode.h"
+#include "migrate.h"
 #include "numafs.h"
 #include "options.h"
 #include "policy.h"
@@ -113,11 +114,22 @@ static int numafs_make_root(struct numafs *fs, struct errbuf *e)
 	return 0;
 }
 
+void numafs_get_allowed(struct numafs *fs, struct nodemask *out)
+{
+	pthread_mutex_lock(&fs->allowed_lock);
+	*out = fs->allowed;
+	pthread_mutex_unlock(&fs->allowed_lock);
+}
+
 int numafs_setup(struct numafs *fs, struct errbuf *e)
 {
 	int err;
 
 	pthread_mutex_init(&fs->rename_lock, NULL);
+	/* [added by migrate] */
+	pthread_mutex_init(&fs->allowed_lock, NULL);
+	pthread_mutex_init(&fs->inodes_lock, NULL);
+	TAILQ_INIT(&fs->inodes);
 	fs->next_ino = 1;
 	err = numafs_topology(fs, e);
 	if (!err)
@@ -126,6 +138,8 @@ int numafs_setup(struct numafs *fs, struct errbuf *e)
 		err = numafs_make_root(fs, e);
 	if (!err)
 		err = file_mount_init(fs, e);
+	if (!err)
+		err = migrate_init(fs, e);	/* [added by migrate] */
 	if (err)
 		numafs_teardown(fs);
 	return err;
@@ -150,6 +164,9 @@ static void free_subtree(struct inode *dir)
 
 void numafs_teardown(struct numafs *fs)
 {
+	/* [added by migrate] Workers and watcher first: they pin inodes. */
+	if (fs->migrate)
+		migrate_fini(fs);
 	if (fs->root) {
 		free_subtree(fs->root);
 		inode_free(fs->root);
@@ -161,4 +178,6 @@ void numafs_teardown(struct numafs *fs)
 		topology_free(fs->topo);
 	fs->topo = NULL;
 	pthread_mutex_destroy(&fs->rename_lock);
+	pthread_mutex_destroy(&fs->allowed_lock);	/* [added by migrate] */
+	pthread_mutex_destroy(&fs->inodes_lock);
 }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include "nodemask.h"
@@ -15,6 +16,7 @@
 
 struct fuse_session;
 struct inode;
+struct migrate;
 struct store;
 
 struct numafs_options {
@@ -33,7 +35,13 @@ struct numafs_options {
 struct numafs {
 	struct numafs_options opt;
 	struct topology *topo;
-	struct nodemask allowed;	/* nodes numafs may use now */
+	/*
+	 * Nodes numafs may use now.  A cpuset change rewrites it (fs/cpuset.c):
+	 * copy it with numafs_get_allowed() outside of mount setup.
+	 * [added by migrate: the lock]
+	 */
+	struct nodemask allowed;
+	pthread_mutex_t allowed_lock;
 	struct inode *root;
 	struct store *store;		/* fs/store.h */
 	bool passthrough;		/* in force for this mount */
@@ -43,6 +51,15 @@ struct numafs {
 	pthread_mutex_t rename_lock;	/* cross-directory renames */
 	uint64_t next_ino;		/* atomic */
 	uint64_t nr_inodes;		/* atomic: inodes in use */
+
+	/*
+	 * [added by migrate] Every inode in memory, oldest first, so that a
+	 * rebind reaches them all (fs/inode.h: inode_next_pinned()); and the
+	 * migration workers and cpuset watcher (fs/migrate.h).
+	 */
+	pthread_mutex_t inodes_lock;
+	TAILQ_HEAD(inode_list, inode) inodes;
+	struct migrate *migrate;
 };
 
 /*
@@ -52,6 +69,9 @@ struct numafs {
 int numafs_setup(struct numafs *fs, struct errbuf *e);
 /* Free everything numafs_setup() made and every inode still reachable. */
 void numafs_teardown(struct numafs *fs);
+
+/* A copy of fs->allowed, safe against a rebind. [added by migrate] */
+void numafs_get_allowed(struct numafs *fs, struct nodemask *out);
 
 /* The mount a request belongs to. */
 struct numafs *numafs_from_req(void *req);

@@ -13,10 +13,12 @@
  */
 #include <errno.h>
 #include <numaif.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "numafs.h"
 #include "store_impl.h"
 
 /* How far past EOF the shared policy reaches: files grow under it. */
@@ -103,26 +105,35 @@ static int kernel_apply_policy(struct store *s, struct store_file *f, const stru
 
 /*
  * Map the resident pages of @m (one batch) into the daemon's page tables
- * without allocating holes: move_pages() sees only mapped pages.  Returns
- * how many are resident, their addresses in @addrs and indexes in @idx.
+ * without allocating holes: move_pages() sees only mapped pages, and
+ * MADV_POPULATE_READ over a hole of a shmem file would allocate it.  So
+ * populate only the runs mincore() found resident.  Returns how many are
+ * resident, their addresses in @addrs and indexes in @idx.
  */
 static int kernel_resident(struct kernel_map *m, uint64_t count, void **addrs,
 			   unsigned int *idx)
 {
 	unsigned char vec[KERNEL_BATCH];
-	unsigned int i, n = 0;
+	unsigned int i, run, n = 0;
 
 	if (mincore(m->addr, count << STORE_PAGE_SHIFT, vec))
 		return -errno;
-	for (i = 0; i < count; i++) {
-		char *page = m->addr + ((uint64_t)i << STORE_PAGE_SHIFT);
+	for (i = 0; i < count; i = run) {
+		char *start = m->addr + ((uint64_t)i << STORE_PAGE_SHIFT);
 
-		if (!(vec[i] & 1))
-			continue;
-		/* Fails harmlessly (EFAULT) if a truncate just took the page. */
-		madvise(page, 1UL << STORE_PAGE_SHIFT, MADV_POPULATE_READ);
-		addrs[n] = page;
-		idx[n++] = i;
+		for (run = i; run < count && (vec[run] & 1); run++) {
+			addrs[n] = m->addr + ((uint64_t)run << STORE_PAGE_SHIFT);
+			idx[n++] = run;
+		}
+		/*
+		 * Fails harmlessly (EFAULT) if a truncate just took a page;
+		 * the page then answers -ENOENT or -EFAULT below.
+		 */
+		if (run > i)
+			madvise(start, (uint64_t)(run - i) << STORE_PAGE_SHIFT,
+				MADV_POPULATE_READ);
+		else
+			run++;
 	}
 	return (int)n;
 }
@@ -134,6 +145,27 @@ static int kernel_move_pages(unsigned int n, void **addrs, const int *nodes, int
 	if (n && move_pages(0, n, addrs, nodes, st, flags) < 0)
 		return -errno;
 	return 0;
+}
+
+/*
+ * Move the @k pages of @addrs to @nodes and say, per page, where each one
+ * is now or why it did not move.  Never trusted blindly: without
+ * MPOL_MF_MOVE_ALL the kernel skips pages another process maps, so a page
+ * reported moved is asked again.
+ */
+static int kernel_move_verified(unsigned int k, void **addrs, const int *nodes, int *st,
+				int flags)
+{
+	int where[KERNEL_BATCH];
+	unsigned int i;
+	int err = kernel_move_pages(k, addrs, nodes, st, flags);
+
+	if (!err)
+		err = kernel_move_pages(k, addrs, NULL, where, 0);
+	for (i = 0; !err && i < k; i++)
+		if (st[i] >= 0)
+			st[i] = where[i];
+	return err;
 }
 
 /* One batch: where the pages are, then move those with a target in @to. */
@@ -163,7 +195,7 @@ static int kernel_batch(int fd, uint64_t first, uint64_t count, const int *to, i
 			nodes[k++] = to[idx[i]];
 		}
 	if (!err && to)
-		err = kernel_move_pages(k, addrs, nodes, st, flags);
+		err = kernel_move_verified(k, addrs, nodes, st, flags);
 	for (i = 0; !err && to && i < k; i++)
 		status[idx[i]] = st[i];
 	kernel_unmap(&m);
@@ -194,8 +226,41 @@ static int kernel_page_nodes(struct store *s, struct store_file *f, uint64_t fir
 static int kernel_move(struct store *s, struct store_file *f, uint64_t first, uint64_t count,
 		       const int *to, int *status, bool mapped_too)
 {
+	/* MOVE_ALL needs CAP_SYS_NICE in the daemon: without it, -EPERM. */
 	return kernel_pages(f, first, count, to, status,
 			    mapped_too ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE);
+}
+
+/* The node's free memory, as the kernel's per-node meminfo says. */
+static uint64_t kernel_node_free(unsigned int node)
+{
+	unsigned long long kb = 0;
+	char path[64], line[128];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", node);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "Node %*u MemFree: %llu kB", &kb) == 1;
+	fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+/* The kernel's view of the node: numafs's pages are among the used ones. */
+static void kernel_node_usage(struct store *s, unsigned int node, struct store_node_usage *u)
+{
+	const struct topology *topo = s->fs->topo;
+
+	*u = (struct store_node_usage){ 0 };
+	if (node >= topo->nr_nodes || !topo->node_size[node])
+		return;
+	u->capacity = topo->node_size[node];
+	u->free = kernel_node_free(node);
+	u->free = u->free < u->capacity ? u->free : u->capacity;
+	u->used = u->capacity - u->free;
 }
 
 static uint64_t kernel_phase(const struct store_file *f)
@@ -238,4 +303,5 @@ const struct store_ops store_kernel_ops = {
 	.pages_freed = kernel_pages_freed,
 	.page_nodes = kernel_page_nodes,
 	.move = kernel_move,
+	.node_usage = kernel_node_usage,
 };
