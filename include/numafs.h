@@ -139,14 +139,18 @@ struct numafs_mount_stats {
  * "mount -o remount,OPTIONS": the options, as mount(8) gives them, for the
  * daemon to apply (size=, nr_inodes=, mpol=; options that cannot change
  * must keep their value).  Root only, on the mount's root directory;
- * mount.numafs and "numafs -o remount,..." send it.
+ * mount.numafs and "numafs -o remount,..." send it.  The ioctl itself
+ * fails only when the request cannot be read; whether the options were
+ * applied is in @error and @reason, so a person learns why not.
  */
-#define NUMAFS_REMOUNT_OPTIONS 4088
+#define NUMAFS_REMOUNT_OPTIONS 3896
+#define NUMAFS_REMOUNT_REASON  192
 
 struct numafs_remount {
 	uint32_t size;			/* sizeof(struct numafs_remount) */
-	uint32_t reserved;		/* 0 */
-	char options[NUMAFS_REMOUNT_OPTIONS];	/* NUL-terminated, comma-separated */
+	int32_t error;			/* out: 0, or the errno it failed with */
+	char options[NUMAFS_REMOUNT_OPTIONS];	/* in: NUL-terminated, comma-separated */
+	char reason[NUMAFS_REMOUNT_REASON];	/* out: why it failed, one line */
 };
 
 #define NUMAFS_IOC_SET_POLICY  _IOW(NUMAFS_IOC_MAGIC, 1, struct numafs_set_policy)
@@ -155,6 +159,6 @@ struct numafs_remount {
 #define NUMAFS_IOC_MIGRATE     _IOWR(NUMAFS_IOC_MAGIC, 4, struct numafs_migrate)
 #define NUMAFS_IOC_FILE_STATS  _IOWR(NUMAFS_IOC_MAGIC, 5, struct numafs_file_stats)
 #define NUMAFS_IOC_MOUNT_STATS _IOWR(NUMAFS_IOC_MAGIC, 6, struct numafs_mount_stats)
-#define NUMAFS_IOC_REMOUNT     _IOW(NUMAFS_IOC_MAGIC, 7, struct numafs_remount)
+#define NUMAFS_IOC_REMOUNT     _IOWR(NUMAFS_IOC_MAGIC, 7, struct numafs_remount)
 
 #endif /* NUMAFS_H */
