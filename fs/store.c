@@ -146,6 +146,11 @@ void store_pages_freed(struct store *s, struct store_file *f, uint64_t first, ui
 	s->ops->pages_freed(s, f, first, end);
 }
 
+void store_node_usage(struct store *s, unsigned int node, struct store_node_usage *u)
+{
+	s->ops->node_usage(s, node, u);
+}
+
 int store_page_nodes(struct store *s, struct store_file *f, uint64_t first, uint64_t count,
 		     int *nodes)
 {

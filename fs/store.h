@@ -98,6 +98,18 @@ int store_prepare_write(struct store *s, struct store_file *f, const struct ptre
 void store_pages_freed(struct store *s, struct store_file *f, uint64_t first, uint64_t end);
 
 /*
+ * What node @node holds, in bytes, for statistics: simulated, its capacity
+ * and the pages numafs placed there; real, the kernel's size and free
+ * memory of the node, used being what is not free (numafs cannot tell its
+ * own pages from others' there without walking every file).
+ * [added by policy-iface for user.numa.stats and NUMAFS_IOC_MOUNT_STATS]
+ */
+struct store_node_usage {
+	uint64_t capacity, used, free;
+};
+void store_node_usage(struct store *s, unsigned int node, struct store_node_usage *u);
+
+/*
  * Node of each page of [first, first + count): @nodes[i] is the node id or
  * -ENOENT for a hole.  Never allocates a page.
  */

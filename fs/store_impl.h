@@ -22,6 +22,7 @@ struct store_ops {
 			  int *nodes);
 	int (*move)(struct store *s, struct store_file *f, uint64_t first, uint64_t count,
 		    const int *to, int *status, bool mapped_too);
+	void (*node_usage)(struct store *s, unsigned int node, struct store_node_usage *u);
 };
 
 extern const struct store_ops store_kernel_ops;

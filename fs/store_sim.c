@@ -119,9 +119,10 @@ static int sim_choose(struct store *s, struct store_file *f, const struct ptree 
 {
 	struct sim_store *sim = sim_of(s);
 	struct sim_room room = { sim, pending };
+	struct nodemask allowed;
 	struct place_ctx ctx = {
 		.topo = s->fs->topo,
-		.allowed = &s->fs->allowed,
+		.allowed = &allowed,	/* [migrate] a copy: a rebind may change it */
 		.writer_node = -1,
 		.phase = f->name,
 		.default_weights = sim->weights,
@@ -130,6 +131,7 @@ static int sim_choose(struct store *s, struct store_file *f, const struct ptree 
 	};
 	uint64_t page;
 
+	numafs_get_allowed(s->fs, &allowed);
 	for (page = first; page < end; page++) {
 		int node = -1;
 
@@ -208,6 +210,20 @@ static void sim_pages_freed(struct store *s, struct store_file *f, uint64_t firs
 	pthread_mutex_unlock(&sim->lock);
 }
 
+static void sim_node_usage(struct store *s, unsigned int node, struct store_node_usage *u)
+{
+	struct sim_store *sim = sim_of(s);
+
+	*u = (struct store_node_usage){ 0 };
+	if (node >= sim->nr_nodes)
+		return;
+	pthread_mutex_lock(&sim->lock);
+	u->capacity = sim->cap[node] << STORE_PAGE_SHIFT;
+	u->used = sim->used[node] << STORE_PAGE_SHIFT;
+	pthread_mutex_unlock(&sim->lock);
+	u->free = u->capacity - u->used;
+}
+
 static int sim_page_nodes(struct store *s, struct store_file *f, uint64_t first,
 			  uint64_t count, int *nodes)
 {
@@ -263,4 +279,5 @@ const struct store_ops store_sim_ops = {
 	.pages_freed = sim_pages_freed,
 	.page_nodes = sim_page_nodes,
 	.move = sim_move,
+	.node_usage = sim_node_usage,
 };
