@@ -48,6 +48,8 @@ int ipolicy_parse(struct numafs *fs, const char *text, size_t len,
  */
 int ipolicy_may_set(fuse_req_t req, const struct inode *inode);
 int ipolicy_may_get(fuse_req_t req, const struct inode *inode);
+/* Whether the caller of @req may move mapped pages (root or CAP_SYS_NICE). */
+bool ipolicy_may_move_all(fuse_req_t req);
 
 /*
  * Apply @c to @inode (takes its lock).  Regular files take base and range
@@ -61,6 +63,14 @@ int ipolicy_may_get(fuse_req_t req, const struct inode *inode);
  */
 int ipolicy_set(struct numafs *fs, fuse_req_t req, struct inode *inode,
 		const struct ipolicy_change *c, struct errbuf *e);
+
+/*
+ * Apply @n changes of @c in order, as one change: all of them or, on any
+ * error, none (a cp -a of user.numa.ranges sets every override at once).
+ * Same rules as ipolicy_set().  [added by policy-iface]
+ */
+int ipolicy_set_many(struct numafs *fs, fuse_req_t req, struct inode *inode,
+		     const struct ipolicy_change *c, size_t n, struct errbuf *e);
 
 /*
  * Pages of [first, end) of regular file @inode (locked) stored on a node

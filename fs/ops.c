@@ -4,6 +4,7 @@
  * regular-file data (file*.c).
  */
 #include "file.h"
+#include "ioctl.h"
 #include "ops.h"
 #include "xattr.h"
 
@@ -46,6 +47,7 @@ const struct fuse_lowlevel_ops numafs_ops = {
 	.getxattr = xattr_op_getxattr,
 	.listxattr = xattr_op_listxattr,
 	.removexattr = xattr_op_removexattr,
+	.ioctl = ioctl_op,
 	.open = file_op_open,
 	.release = file_op_release,
 	.read = file_op_read,

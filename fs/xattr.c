@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 
 #include "inode.h"
+#include "policy_xattr.h"
 #include "xattr.h"
 
 #define NUMA_XATTR_PREFIX "user.numa."
@@ -57,22 +58,6 @@ static int xattr_name_check(const char *name)
 static bool xattr_name_numa(const char *name)
 {
 	return !strncmp(name, NUMA_XATTR_PREFIX, strlen(NUMA_XATTR_PREFIX));
-}
-
-/*
- * The user.numa.* hook: the policy interface (user.numa.policy, .ranges,
- * .stats) plugs in here; a NULL @value asks for removal.  Until it does,
- * nothing is there to read and nothing may be set.
- */
-static int numa_xattr_get(struct inode *inode, const char *name, void **value, size_t *size)
-{
-	return -ENODATA;
-}
-
-static int numa_xattr_set(fuse_req_t req, struct inode *inode, const char *name,
-			  const char *value, size_t size, int flags)
-{
-	return -EPERM;
 }
 
 static struct xattr *xattr_find(struct xattr_set *set, const char *name)
@@ -165,11 +150,11 @@ static int xattr_get_locked(struct inode *inode, const char *name, void **value,
 	return 0;
 }
 
-/* The NUL-separated list of names. */
+/* The NUL-separated list of names, the policy's first (policy_xattr.c). */
 static int xattr_list_locked(struct inode *inode, void **list, size_t *size)
 {
 	struct xattr_set *set = inode->xattrs;
-	size_t len = 0;
+	size_t len = policy_xattr_list(inode, NULL);
 	char *p;
 
 	for (size_t i = 0; set && i < set->n; i++)
@@ -177,6 +162,7 @@ static int xattr_list_locked(struct inode *inode, void **list, size_t *size)
 	p = *list = malloc(len ? len : 1);
 	if (!p)
 		return -ENOMEM;
+	p += policy_xattr_list(inode, p);
 	for (size_t i = 0; set && i < set->n; i++)
 		p = stpcpy(p, set->v[i].name) + 1;
 	*size = len;
@@ -201,14 +187,15 @@ static void xattr_modify(fuse_req_t req, fuse_ino_t ino, const char *name,
 	struct inode *inode = inode_of(fuse_req_userdata(req), ino);
 	int err = xattr_name_check(name);
 
-	if (err) {
+	/* user.numa.* is the policy interface: it takes the lock itself. */
+	if (!err && xattr_name_numa(name))
+		err = policy_xattr_set(req, inode, name, value, size);
+	if (err || xattr_name_numa(name)) {
 		fuse_reply_err(req, -err);
 		return;
 	}
 	pthread_mutex_lock(&inode->lock);
-	if (xattr_name_numa(name))
-		err = numa_xattr_set(req, inode, name, value, size, flags);
-	else if (value)
+	if (value)
 		err = xattr_set_locked(inode, name, value, size, flags);
 	else
 		err = xattr_remove_locked(inode, name);
@@ -237,14 +224,20 @@ static void xattr_read(fuse_req_t req, fuse_ino_t ino, const char *name, size_t 
 		fuse_reply_err(req, -err);
 		return;
 	}
-	pthread_mutex_lock(&inode->lock);
-	if (!name)
-		err = xattr_list_locked(inode, &buf, &len);
-	else if (xattr_name_numa(name))
-		err = numa_xattr_get(inode, name, &buf, &len);
-	else
-		err = xattr_get_locked(inode, name, &buf, &len);
-	pthread_mutex_unlock(&inode->lock);
+	if (name && xattr_name_numa(name)) {
+		/* The policy interface: it takes the lock itself. */
+		char *text = NULL;
+
+		err = policy_xattr_get(req, inode, name, &text, &len);
+		buf = text;
+	} else {
+		pthread_mutex_lock(&inode->lock);
+		if (!name)
+			err = xattr_list_locked(inode, &buf, &len);
+		else
+			err = xattr_get_locked(inode, name, &buf, &len);
+		pthread_mutex_unlock(&inode->lock);
+	}
 	if (err)
 		fuse_reply_err(req, -err);
 	else
