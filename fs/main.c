@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "migrate.h"
 #include "numafs.h"
 #include "ops.h"
 #include "options.h"
@@ -66,6 +67,11 @@ static int run(struct numafs *fs, struct fuse_args *args, const struct fuse_cmdl
 		goto out_signals;
 	if (fuse_daemonize(cmd->foreground))
 		goto out_unmount;
+	/* [added by migrate] Threads after the fork of fuse_daemonize(). */
+	if (migrate_start(fs)) {
+		fprintf(stderr, "numafs: cannot start the migration threads\n");
+		goto out_unmount;
+	}
 	/* A signal ends the loop with its number: a normal way to stop. */
 	err = serve(se, cmd) < 0;
 out_unmount:

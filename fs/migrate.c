@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "cpuset.h"
 #include "file_impl.h"
 #include "migrate_impl.h"
 #include "place.h"
@@ -276,8 +277,23 @@ int migrate_init(struct numafs *fs, struct errbuf *e)
 	return 0;
 }
 
+int migrate_start(struct numafs *fs)
+{
+	struct migrate *m = fs->migrate;
+	int err = migrate_queue_start(m, fs->opt.migrate_rate);
+
+	if (!err)
+		err = cpuset_watch_start(m);
+	if (err)
+		migrate_queue_stop(m);
+	return err;
+}
+
 void migrate_fini(struct numafs *fs)
 {
+	/* The watcher queues jobs: it goes first. */
+	cpuset_watch_stop(fs->migrate);
+	migrate_queue_stop(fs->migrate);
 	free(fs->migrate);
 	fs->migrate = NULL;
 }

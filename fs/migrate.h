@@ -26,8 +26,13 @@ struct migrate_result {
 	uint64_t failed;	/* pages that could not move (counted in totals) */
 };
 
-/* Start the mount's workers and the cpuset watcher; stop them. */
+/*
+ * Set up the mount's migration (at mount setup); start its worker and
+ * the cpuset watcher once the daemon runs (after fuse_daemonize(), whose
+ * fork keeps no thread); stop them and free everything.
+ */
 int migrate_init(struct numafs *fs, struct errbuf *e);
+int migrate_start(struct numafs *fs);
 void migrate_fini(struct numafs *fs);
 
 /*

@@ -37,9 +37,11 @@ int64_t migrate_batch(struct numafs *fs, struct inode *inode, uint64_t first, ui
 		      const struct nodemask *to, bool all, struct migrate_result *r);
 
 /* Background migration (migrate_queue.c). */
-int migrate_queue_start(struct migrate *m, unsigned int rate_mb);
+int migrate_queue_start(struct migrate *m, uint64_t rate_mb);
 void migrate_queue_stop(struct migrate *m);
-/* Conform every stored page of @inode, later; takes its own pin. */
+/* Conform every stored page of @inode (locked), later; takes its own pin. */
 int migrate_queue_file(struct migrate *m, struct inode *inode);
+/* Forget every queued job (a new rebind supersedes them). */
+void migrate_queue_flush(struct migrate *m);
 
 #endif

@@ -28,6 +28,7 @@ struct numafs_options {
 	char *mpol;			/* root directory default policy text */
 	char *numa;			/* "real" or "fake:..." */
 	char *cpuset;			/* allowed-nodes file, or NULL */
+	uint64_t migrate_rate;		/* MB/s of background migration, 0 = unlimited [migrate] */
 	int passthrough;		/* -1 auto, 0 off, 1 on */
 	bool debug;
 };

@@ -21,6 +21,7 @@ enum option_key {
 	KEY_MPOL,
 	KEY_NUMA,
 	KEY_CPUSET,
+	KEY_MIGRATE_RATE,
 	KEY_PASSTHROUGH,
 	KEY_ALLOW_OTHER,
 	KEY_FSNAME,
@@ -36,6 +37,7 @@ static const struct fuse_opt option_specs[] = {
 	FUSE_OPT_KEY("mpol=", KEY_MPOL),
 	FUSE_OPT_KEY("numa=", KEY_NUMA),
 	FUSE_OPT_KEY("cpuset=", KEY_CPUSET),
+	FUSE_OPT_KEY("migrate_rate=", KEY_MIGRATE_RATE),
 	FUSE_OPT_KEY("passthrough=", KEY_PASSTHROUGH),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("fsname=", KEY_FSNAME),
@@ -202,6 +204,11 @@ static int numafs_value(struct option_state *st, int key, const char *value)
 		return parse_passthrough(value, &opt->passthrough);
 	case KEY_CPUSET:
 		return *value ? set_string(&opt->cpuset, value) : -EINVAL;
+	case KEY_MIGRATE_RATE:
+		if (parse_count(value, &n, &pct) || pct)
+			return -EINVAL;
+		opt->migrate_rate = n;
+		return 0;
 	case KEY_MPOL:
 		st->node_list = &opt->mpol;
 		return *value ? set_string(&opt->mpol, value) : -EINVAL;
@@ -313,6 +320,8 @@ void options_help(void)
 	       "    -o numa=real|fake:SPEC memory nodes: the machine's, or simulated\n"
 	       "                           (fake:4x1G or fake:1G,1G,512M)\n"
 	       "    -o cpuset=PATH         file holding the allowed node list\n"
+	       "                           (default: the daemon's own cpuset)\n"
+	       "    -o migrate_rate=MB     background migration, MB/s (0 = unlimited)\n"
 	       "    -o passthrough=on|off|auto  FUSE passthrough data path\n"
 	       "    -o allow_other         let every user in (default when root mounts)\n"
 	       "    -o ro                  read-only\n");
