@@ -17,6 +17,7 @@
 #include "ioctl.h"
 #include "ipolicy.h"
 #include "migrate.h"
+#include "remount.h"
 
 struct ioctl_call {
 	fuse_req_t req;
@@ -265,6 +266,12 @@ static int ioc_mount_stats(struct ioctl_call *k)
 	return 0;
 }
 
+/* mount -o remount (fs/remount.c): the outcome travels in the struct. */
+static int ioc_remount(struct ioctl_call *k)
+{
+	return remount_ioctl(k->fs, k->req, k->inode, k->arg);
+}
+
 static const struct ioctl_cmd {
 	unsigned int cmd;
 	uint32_t size;
@@ -278,6 +285,7 @@ static const struct ioctl_cmd {
 	{ NUMAFS_IOC_FILE_STATS, sizeof(struct numafs_file_stats), ioc_file_stats, "FILE_STATS" },
 	{ NUMAFS_IOC_MOUNT_STATS, sizeof(struct numafs_mount_stats), ioc_mount_stats,
 	  "MOUNT_STATS" },
+	{ NUMAFS_IOC_REMOUNT, sizeof(struct numafs_remount), ioc_remount, "REMOUNT" },
 };
 
 static const struct ioctl_cmd *ioctl_find(unsigned int cmd)

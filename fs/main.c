@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * numafs [-f] [-d] [-o OPTIONS] MOUNTPOINT
+ * numafs [-f] [-d] [-o OPTIONS] [SOURCE] MOUNTPOINT
  *
  * Parse the options, build the mount, then serve FUSE requests with a
  * pool of threads until the filesystem is unmounted or a SIGTERM, SIGINT
- * or SIGHUP arrives (then numafs unmounts it).
+ * or SIGHUP arrives (then numafs unmounts it).  SOURCE, which mount.fuse
+ * passes, becomes the fsname.  With -o remount,... numafs changes the
+ * mount already served at MOUNTPOINT instead (fs/remount_client.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +17,11 @@
 #include "numafs.h"
 #include "ops.h"
 #include "options.h"
+#include "remount.h"
 
 static void usage(const char *prog)
 {
-	printf("usage: %s [-f] [-d] [-o OPTIONS] MOUNTPOINT\n"
+	printf("usage: %s [-f] [-d] [-o OPTIONS] [SOURCE] MOUNTPOINT\n"
 	       "\n"
 	       "A tmpfs-like filesystem whose files' pages are placed on NUMA nodes\n"
 	       "by a memory policy per file and per byte range.\n"
@@ -27,6 +30,10 @@ static void usage(const char *prog)
 	       "    -d                     debug output (implies -f)\n"
 	       "    -h, --help             this help\n"
 	       "    -V, --version          the version\n"
+	       "    -o remount,OPTIONS     change size=, nr_inodes=, mpol= (and ro/rw...)\n"
+	       "                           of the numafs mounted at MOUNTPOINT\n"
+	       "\n"
+	       "SOURCE, when given, is the fsname (default numafs).\n"
 	       "\n", prog);
 	options_help();
 	printf("\nFUSE options:\n");
@@ -84,8 +91,59 @@ out_destroy:
 	return err;
 }
 
+/* The index of the @n-th argument that is neither an option nor -o's value. */
+static int positional(const struct fuse_args *args, int n)
+{
+	for (int i = 1; i < args->argc; i++) {
+		const char *a = args->argv[i];
+
+		if (!strcmp(a, "-o"))
+			i++;
+		else if (a[0] != '-' && n-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* "numafs SOURCE MOUNTPOINT", as mount.fuse runs it: SOURCE is the fsname. */
+static int take_source(struct fuse_args *args)
+{
+	struct fuse_args rest = FUSE_ARGS_INIT(0, NULL);
+	int source = positional(args, 0), err = 0;
+	char *opt;
+
+	if (source < 0 || positional(args, 1) < 0)
+		return 0;
+	if (asprintf(&opt, "-ofsname=%s", args->argv[source]) < 0)
+		return -1;
+	/* First, so that an fsname= among the options comes later and wins. */
+	for (int i = 0; i < args->argc && !err; i++) {
+		if (i != source)
+			err = fuse_opt_add_arg(&rest, args->argv[i]);
+		if (i == 0 && !err)
+			err = fuse_opt_add_arg(&rest, opt);
+	}
+	free(opt);
+	fuse_opt_free_args(args);
+	*args = rest;
+	return err;
+}
+
 static int parse(struct fuse_args *args, struct numafs *fs, struct fuse_cmdline_opts *cmd)
 {
+	if (take_source(args)) {
+		fprintf(stderr, "numafs: out of memory\n");
+		return 1;
+	}
+	if (remount_requested(args)) {
+		int mp = positional(args, 0);
+
+		if (mp < 0) {
+			fprintf(stderr, "numafs: remount: no MOUNTPOINT\n");
+			return 1;
+		}
+		return remount_client(args, args->argv[mp]);
+	}
 	if (options_parse(args, &fs->opt))
 		return 1;
 	if (fuse_parse_cmdline(args, cmd))
@@ -99,7 +157,8 @@ static int parse(struct fuse_args *args, struct numafs *fs, struct fuse_cmdline_
 		return 0;
 	}
 	if (!cmd->mountpoint) {
-		fprintf(stderr, "usage: %s [-f] [-d] [-o OPTIONS] MOUNTPOINT (--help for more)\n",
+		fprintf(stderr, "usage: %s [-f] [-d] [-o OPTIONS] [SOURCE] MOUNTPOINT"
+			" (--help for more)\n",
 			args->argv[0]);
 		return 1;
 	}

@@ -55,11 +55,17 @@ struct option_state {
 	char **node_list;
 	bool allow_other, fsname, subtype;
 	bool failed;
+	struct errbuf *e;	/* remount: the reason goes to the caller */
 };
 
 static int option_error(struct option_state *st, const char *arg, const char *why)
 {
-	fprintf(stderr, "numafs: bad mount option '%s': %s\n", arg, why);
+	if (st->e) {
+		if (!st->failed)
+			err_set(st->e, EINVAL, "bad mount option '%s': %s", arg, why);
+	} else {
+		fprintf(stderr, "numafs: bad mount option '%s': %s\n", arg, why);
+	}
 	st->failed = true;
 	return -1;
 }
@@ -297,6 +303,51 @@ int options_parse(struct fuse_args *args, struct numafs_options *opt)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/* An option remount cannot change: fine when it keeps its value. */
+static int remount_keeps(struct errbuf *e, const char *name, bool same)
+{
+	return same ? 0 : err_set(e, EINVAL, "%s cannot change on remount", name);
+}
+
+static bool same_string(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+int options_parse_remount(const char *text, const struct numafs_options *cur,
+			  struct numafs_options *next, struct errbuf *e)
+{
+	char *argv[] = { "numafs", "-o", (char *)text, NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+	struct option_state st = { .opt = next, .e = e };
+	int err;
+
+	*next = *cur;
+	next->mpol = next->numa = next->cpuset = NULL;
+	if (set_string(&next->numa, cur->numa) ||
+	    (cur->mpol && set_string(&next->mpol, cur->mpol)) ||
+	    (cur->cpuset && set_string(&next->cpuset, cur->cpuset))) {
+		options_free(next);
+		return err_set(e, ENOMEM, "out of memory");
+	}
+	/* FUSE's and the VFS's options (ro, nosuid, allow_other...) are the kernel's. */
+	err = fuse_opt_parse(&args, &st, option_specs, option_proc) || st.failed ? -EINVAL : 0;
+	fuse_opt_free_args(&args);
+	if (!err)
+		err = remount_keeps(e, "numa=", same_string(cur->numa, next->numa));
+	if (!err)
+		err = remount_keeps(e, "cpuset=", same_string(cur->cpuset, next->cpuset));
+	if (!err)
+		err = remount_keeps(e, "passthrough=", cur->passthrough == next->passthrough);
+	if (!err)
+		err = remount_keeps(e, "mode=, uid= and gid=", cur->root_mode == next->root_mode &&
+				    cur->root_uid == next->root_uid &&
+				    cur->root_gid == next->root_gid);
+	if (err)
+		options_free(next);
+	return err;
 }
 
 void options_free(struct numafs_options *opt)

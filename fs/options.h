@@ -12,6 +12,7 @@
 #include <fuse_lowlevel.h>
 #include <stdint.h>
 
+#include "errbuf.h"
 #include "numafs.h"
 
 /*
@@ -21,6 +22,16 @@
  */
 int options_parse(struct fuse_args *args, struct numafs_options *opt);
 void options_free(struct numafs_options *opt);
+
+/*
+ * The options of "mount -o remount,@text" over the mount's @cur, into
+ * @next (to free with options_free()).  size=, nr_inodes= and mpol= may
+ * change; numa=, cpuset=, passthrough=, mode=, uid= and gid= must keep
+ * their value; FUSE's and the VFS's options are left to the kernel.
+ * -EINVAL with the reason in @e, and @next freed.
+ */
+int options_parse_remount(const char *text, const struct numafs_options *cur,
+			  struct numafs_options *next, struct errbuf *e);
 
 /* "4G", "512k", "0", "50%" (of memory): as tmpfs's size=. */
 int options_parse_size(const char *text, uint64_t *out);
