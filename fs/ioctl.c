@@ -246,6 +246,7 @@ static int ioc_mount_stats(struct ioctl_call *k)
 	struct numafs_mount_stats *a = k->arg;
 	struct store_node_usage u;
 	struct migrate_totals t;
+	struct nodemask allowed;
 
 	if (a->first_node >= NUMAFS_MAX_NODES)
 		return err_set(&k->e, EINVAL, "first_node %" PRIu32 " is past the last node",
@@ -259,6 +260,8 @@ static int ioc_mount_stats(struct ioctl_call *k)
 			store_node_usage(k->fs->store, node, &u);
 		a->node[i] = (struct numafs_node_usage){ u.capacity, u.used, u.free };
 	}
+	numafs_get_allowed(k->fs, &allowed);
+	memcpy(a->allowed, allowed.w, sizeof(a->allowed));
 	migrate_get_totals(k->fs, &t);
 	a->migrated = t.migrated;
 	a->migrate_failed = t.failed;

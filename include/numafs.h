@@ -133,6 +133,7 @@ struct numafs_mount_stats {
 	uint64_t migrate_failed;	/* out */
 	uint64_t migrate_pending;	/* out */
 	struct numafs_node_usage node[NUMAFS_STATS_NODES];	/* out */
+	uint64_t allowed[NUMAFS_NODEMASK_WORDS];	/* out: nodes policies may use now */
 };
 
 /*

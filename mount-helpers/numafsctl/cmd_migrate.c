@@ -54,23 +54,30 @@ struct migrate_request {
 	uint64_t failed;
 };
 
-/* --to's nodes on @f's mount: "all" and "!" mean that mount's nodes. */
+/*
+ * --to's nodes on @f's mount: "all" and "!" mean the nodes it may use now,
+ * and only those may receive pages.
+ */
 static int target_nodes(const struct migrate_request *r, const struct nfile *f,
 			uint64_t out[NUMAFS_NODEMASK_WORDS])
 {
-	struct nodemask on_mount, nodes, outside;
+	struct nodemask on_mount, allowed, nodes, outside;
 	unsigned int nr_nodes;
 	struct errbuf e;
 	int ret;
 
-	ret = nfile_mount_nodes(f, &on_mount, &nr_nodes);
+	ret = nfile_mount_nodes(f, &on_mount, &allowed, &nr_nodes);
 	if (ret)
 		return ctl_fail(f->path, -ret, OP_QUERY);
-	if (nodemask_parse(r->nodes, &on_mount, &nodes, &e))
+	if (nodemask_parse(r->nodes, &allowed, &nodes, &e))
 		return ctl_failf(f->path, "nodes \"%s\": %s", r->nodes, e.msg);
 	nodemask_andnot(&outside, &nodes, &on_mount);
 	if (!nodemask_empty(&outside))
 		return ctl_failf(f->path, "node %d is not a memory node of this mount",
+				 nodemask_nth(&outside, 0));
+	nodemask_andnot(&outside, &nodes, &allowed);
+	if (!nodemask_empty(&outside))
+		return ctl_failf(f->path, "node %d is outside the nodes this mount may use now (its cpuset)",
 				 nodemask_nth(&outside, 0));
 	if (nodemask_empty(&nodes))
 		return ctl_failf(f->path, "nodes \"%s\" leave no node of this mount", r->nodes);

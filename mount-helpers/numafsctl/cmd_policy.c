@@ -56,8 +56,9 @@ static int set_one(const struct set_request *r, const char *path)
 		.size = sizeof(req), .flags = r->flags,
 		.offset = r->range.offset, .length = r->range.length,
 	};
+	struct nodemask nodes, allowed;
+	struct policy_env env = { .online = &nodes, .allowed = &allowed };
 	unsigned int nr_nodes;
-	struct nodemask nodes;
 	struct errbuf e;
 	struct nfile f;
 	int ret;
@@ -65,12 +66,12 @@ static int set_one(const struct set_request *r, const char *path)
 	ret = nfile_open(&f, path, 0);
 	if (ret)
 		return ctl_fail(path, -ret, OP_OPEN);
-	ret = nfile_mount_nodes(&f, &nodes, &nr_nodes);
+	ret = nfile_mount_nodes(&f, &nodes, &allowed, &nr_nodes);
 	if (ret) {
 		ret = ctl_fail(path, -ret, OP_QUERY);
 		goto out;
 	}
-	ret = policy_text_to_uapi(r->policy, &nodes, &req.policy, &e);
+	ret = policy_text_to_uapi_env(r->policy, &env, &req.policy, &e);
 	if (ret) {
 		ret = ctl_failf(path, "policy \"%s\" does not fit this mount: %s", r->policy, e.msg);
 		goto out;

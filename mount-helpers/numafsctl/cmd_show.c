@@ -44,7 +44,7 @@ static int print_show(const struct nfile *f, const char *base, const char *range
 
 	if (!u)
 		return -ENOMEM;
-	ret = nfile_mount_nodes(f, &nodes, &nr_nodes);
+	ret = nfile_mount_nodes(f, &nodes, NULL, &nr_nodes);
 	if (!ret)
 		ret = nfile_file_usage(f, nr_nodes, u);
 	if (!ret) {

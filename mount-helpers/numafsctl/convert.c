@@ -26,8 +26,6 @@ int policy_text_to_uapi(const char *text, const struct nodemask *nodes,
 {
 	struct nodemask all;
 	struct policy_env env;
-	struct numa_policy *p;
-	int ret;
 
 	if (!nodes) {
 		nodemask_fill(&all);
@@ -35,7 +33,16 @@ int policy_text_to_uapi(const char *text, const struct nodemask *nodes,
 	}
 	env.online = nodes;
 	env.allowed = nodes;
-	ret = policy_parse(text, &env, &p, e);
+	return policy_text_to_uapi_env(text, &env, out, e);
+}
+
+int policy_text_to_uapi_env(const char *text, const struct policy_env *env,
+			    struct numafs_policy *out, struct errbuf *e)
+{
+	struct numa_policy *p;
+	int ret;
+
+	ret = policy_parse(text, env, &p, e);
 	if (ret)
 		return ret;
 	memset(out, 0, sizeof(*out));

@@ -21,6 +21,14 @@
 int policy_text_to_uapi(const char *text, const struct nodemask *nodes,
 			struct numafs_policy *out, struct errbuf *e);
 
+/*
+ * The same on a mount whose memory nodes (env->online) and the nodes its
+ * policies may use now (env->allowed, its cpuset's) differ: "all" and "!N"
+ * mean allowed nodes; a static policy may name any memory node.
+ */
+int policy_text_to_uapi_env(const char *text, const struct policy_env *env,
+			    struct numafs_policy *out, struct errbuf *e);
+
 /* Canonical text of a policy the daemon returned.  Returns 0 or -errno. */
 int policy_uapi_to_text(const struct numafs_policy *in, char *buf, size_t len,
 			struct errbuf *e);

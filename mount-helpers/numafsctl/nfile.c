@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "convert.h"
 #include "nfile.h"
 
 int nfile_open(struct nfile *f, const char *path, int flags)
@@ -76,7 +77,8 @@ int nfile_mount_usage(const struct nfile *f, struct mount_usage *u)
 	return 0;
 }
 
-int nfile_mount_nodes(const struct nfile *f, struct nodemask *nodes, unsigned int *nr_nodes)
+int nfile_mount_nodes(const struct nfile *f, struct nodemask *nodes, struct nodemask *allowed,
+		      unsigned int *nr_nodes)
 {
 	struct mount_usage *u = malloc(sizeof(*u));
 	int ret;
@@ -90,6 +92,12 @@ int nfile_mount_nodes(const struct nfile *f, struct nodemask *nodes, unsigned in
 			if (u->node[n].capacity)
 				nodemask_set(nodes, n);
 		*nr_nodes = u->head.nr_nodes;
+	}
+	if (!ret && allowed) {
+		nodemask_from_uapi(u->head.allowed, allowed);
+		/* Some of the mount's memory nodes, or the answer is nonsense. */
+		if (nodemask_empty(allowed) || !nodemask_subset(allowed, nodes))
+			ret = -EPROTO;
 	}
 	free(u);
 	return ret;

@@ -38,8 +38,13 @@ struct mount_usage {
 
 int nfile_mount_usage(const struct nfile *f, struct mount_usage *u);
 
-/* The mount's memory nodes (those with capacity): what "all" means there. */
-int nfile_mount_nodes(const struct nfile *f, struct nodemask *nodes, unsigned int *nr_nodes);
+/*
+ * The mount's memory nodes (those with capacity), and into @allowed (may
+ * be NULL) those its policies may use now (its cpuset's): what "all"
+ * means there.
+ */
+int nfile_mount_nodes(const struct nfile *f, struct nodemask *nodes, struct nodemask *allowed,
+		      unsigned int *nr_nodes);
 
 /* Per-file statistics over the first @nr_nodes nodes. */
 struct file_usage {

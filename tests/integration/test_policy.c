@@ -163,17 +163,23 @@ static long long field(const char *text, const char *key)
 	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
 }
 
+/* On a fresh simulated mount, file @name of 64 pages written under interleave:0-3. */
+static void interleaved_64(const char *name)
+{
+	need_simulated();
+	mount_policy(NULL);
+	create(name);
+	cr_assert_eq(xset(in_fs(name), NUMAFS_XATTR_POLICY, "interleave:0-3"), 0);
+	cr_assert_eq(write_pages(name, 0, 64), 0);
+}
+
 Test(policy, interleave_64_pages_by_phase)
 {
 	int32_t nodes[64];
 	const char *stats;
 	long long phase;
 
-	need_simulated();
-	mount_policy(NULL);
-	create("f");
-	cr_assert_eq(xset(in_fs("f"), NUMAFS_XATTR_POLICY, "interleave:0-3"), 0);
-	cr_assert_eq(write_pages("f", 0, 64), 0);
+	interleaved_64("f");
 	stats = xget(in_fs("f"), NUMAFS_XATTR_STATS);
 	cr_expect_eq(field(stats, "pages"), 64, "%s", stats);
 	for (int n = 0; n < 4; n++) {
@@ -641,11 +647,7 @@ Test(policy, misplaced_counts_pages_a_new_policy_would_not_choose)
 {
 	struct numafs_file_stats st;
 
-	need_simulated();
-	mount_policy(NULL);
-	create("m");
-	cr_assert_eq(xset(in_fs("m"), NUMAFS_XATTR_POLICY, "interleave:0-3"), 0);
-	cr_assert_eq(write_pages("m", 0, 64), 0);
+	interleaved_64("m");
 	cr_assert_eq(xset(in_fs("m"), NUMAFS_XATTR_POLICY, "bind:0"), 0);
 	file_stats("m", &st);
 	cr_expect_eq(st.pages, 64);
@@ -679,6 +681,7 @@ Test(policy, root_stats_per_node)
 	if (!simulated())
 		return;
 	cr_expect_eq(st.nr_nodes, 4);
+	cr_expect_eq(st.allowed[0], 0xf, "allowed nodes %#" PRIx64, st.allowed[0]);
 	cr_expect_eq(used, 16 * PAGE, "16 pages stored over the nodes");
 }
 
