@@ -48,7 +48,7 @@ static int stats_agree(const struct mapped_file *m, const size_t *count)
 		printf("  user.numa.stats: %s\n", strerror(-err));
 		return -1;
 	}
-	printf("  user.numa.stats: %s", text);
+	printf("  user.numa.stats: %s\n", text);
 	for (char *t = strtok_r(text, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
 		unsigned int n;
 		size_t v;
