@@ -143,6 +143,17 @@ static int set_base(fuse_req_t req, struct inode *inode, const char *text, struc
 	return err;
 }
 
+/* Whether removing @ranges (else the base) would remove anything, as listxattr shows. */
+static bool listed(struct inode *inode, bool ranges)
+{
+	bool shown;
+
+	pthread_mutex_lock(&inode->lock);
+	shown = ranges ? inode->policy.nr_ranges : !policy_is_default(inode->policy.base);
+	pthread_mutex_unlock(&inode->lock);
+	return shown;
+}
+
 /* removexattr: the base back to default, or every override gone. */
 static int remove_policy(fuse_req_t req, struct inode *inode, bool ranges, struct errbuf *e)
 {
@@ -150,14 +161,13 @@ static int remove_policy(fuse_req_t req, struct inode *inode, bool ranges, struc
 	struct nodemask allowed;
 	int err;
 
+	if (!listed(inode, ranges))
+		return -ENODATA;
 	numafs_get_allowed(inode->fs, &allowed);
 	err = policy_create_default(&c.policy, &allowed);
 	if (err)
 		return err_set(e, -err, "out of memory");
-	if (ranges && !S_ISREG(inode->mode))
-		err = S_ISDIR(inode->mode) ? -ENODATA : err_set(e, EINVAL, "not a file");
-	else
-		err = ipolicy_set(inode->fs, req, inode, &c, e);
+	err = ipolicy_set(inode->fs, req, inode, &c, e);
 	policy_put(c.policy);
 	return err;
 }

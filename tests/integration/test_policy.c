@@ -389,6 +389,15 @@ Test(policy, listxattr_shows_what_cp_should_carry)
 	cr_expect(listed(buf, n, NUMAFS_XATTR_POLICY));
 	cr_expect(listed(buf, n, NUMAFS_XATTR_RANGES));
 	cr_expect(!listed(buf, n, NUMAFS_XATTR_STATS), "stats are not listed");
+	/* removexattr takes back what was set, and only that. */
+	cr_expect_eq(removexattr(in_fs("f"), NUMAFS_XATTR_RANGES), 0);
+	cr_expect_str_eq(xget(in_fs("f"), NUMAFS_XATTR_RANGES), "");
+	cr_expect_str_eq(xget(in_fs("f"), NUMAFS_XATTR_POLICY), t.base, "the base stays");
+	cr_expect_eq(removexattr(in_fs("f"), NUMAFS_XATTR_POLICY), 0);
+	cr_expect_str_eq(xget(in_fs("f"), NUMAFS_XATTR_POLICY), "default");
+	cr_expect_eq(removexattr(in_fs("f"), NUMAFS_XATTR_POLICY), -1);
+	cr_expect_eq(errno, ENODATA, "nothing left to remove: %s", strerror(errno));
+	cr_expect_eq(names(in_fs("f"), buf, sizeof(buf)), 0);
 }
 
 static void run(const char *cmd)
