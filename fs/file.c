@@ -193,6 +193,7 @@ int file_set_size(struct numafs *fs, struct inode *inode, off_t size)
 		err = -errno;
 	if (!err && st.st_size != size) {
 		store_pages_freed(fs->store, f, npages, UINT64_MAX);
+		store_settle(fs->store, f, 0);
 		ptree_truncate(&inode->policy, npages);
 		/* The shared policy reaches a fixed span past EOF: follow the new EOF. */
 		err = store_apply_policy(fs->store, f, &inode->policy, npages, UINT64_MAX);

@@ -21,19 +21,37 @@ static int file_fd(struct inode *inode)
 	return inode->file->store.fd;
 }
 
-/* Place the holes of [off, off + len) before writing them. */
+/*
+ * Before writing [off, off + len): room for its holes (*@reserved, for
+ * file_settle()), and a node for each of them.
+ */
 static int file_prepare_write(struct numafs *fs, struct inode *inode, uint64_t off,
-			      uint64_t len)
+			      uint64_t len, uint64_t *reserved)
 {
+	struct store_file *f = &inode->file->store;
+	uint64_t first = off >> STORE_PAGE_SHIFT, end = file_page_up(off + len);
 	int err;
 
+	*reserved = 0;
 	if (!len)
 		return 0;
 	pthread_mutex_lock(&inode->lock);
-	err = store_prepare_write(fs->store, &inode->file->store, &inode->policy,
-				  off >> STORE_PAGE_SHIFT, file_page_up(off + len));
+	err = store_reserve(fs->store, f, first, end, reserved);
+	if (!err) {
+		err = store_prepare_write(fs->store, f, &inode->policy, first, end);
+		if (err)
+			store_settle(fs->store, f, *reserved);
+	}
 	pthread_mutex_unlock(&inode->lock);
 	return err;
+}
+
+/* The file's pages changed: account for them, and end a reservation. */
+static void file_settle(struct numafs *fs, struct inode *inode, uint64_t reserved)
+{
+	pthread_mutex_lock(&inode->lock);
+	store_settle(fs->store, &inode->file->store, reserved);
+	pthread_mutex_unlock(&inode->lock);
 }
 
 void file_forget_holes(struct numafs *fs, struct inode *inode, uint64_t first, uint64_t end)
@@ -59,14 +77,19 @@ void file_forget_holes(struct numafs *fs, struct inode *inode, uint64_t first, u
 	pthread_mutex_unlock(&inode->lock);
 }
 
-/* After data was written (@done of @len bytes at @off) on behalf of @req. */
+/*
+ * After data was written (@done of @len bytes at @off, room @reserved
+ * for it) on behalf of @req.
+ */
 static void file_written(struct numafs *fs, struct inode *inode, fuse_req_t req,
-			 struct fuse_file_info *fi, uint64_t off, uint64_t len, ssize_t done)
+			 struct fuse_file_info *fi, uint64_t off, uint64_t len, ssize_t done,
+			 uint64_t reserved)
 {
 	uint64_t end = off + (done > 0 ? (uint64_t)done : 0);
 
 	if (end < off + len)
 		file_forget_holes(fs, inode, end >> STORE_PAGE_SHIFT, file_page_up(off + len));
+	file_settle(fs, inode, reserved);
 	/* Write-back of cached pages carries no caller to judge. */
 	if (done > 0 && !fi->writepage) {
 		pthread_mutex_lock(&inode->lock);
@@ -93,10 +116,11 @@ void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 	struct inode *inode = file_inode(ino);
 	size_t len = fuse_buf_size(bufv);
 	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(len);
+	uint64_t reserved;
 	ssize_t done;
 	int err;
 
-	err = file_prepare_write(fs, inode, (uint64_t)off, len);
+	err = file_prepare_write(fs, inode, (uint64_t)off, len, &reserved);
 	if (err) {
 		numafs_debug(fs, "write of %zu at %lld: %s", len, (long long)off, strerror(-err));
 		fuse_reply_err(req, -err);
@@ -106,7 +130,7 @@ void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 	dst.buf[0].fd = file_fd(inode);
 	dst.buf[0].pos = off;
 	done = fuse_buf_copy(&dst, bufv, 0);
-	file_written(fs, inode, req, fi, (uint64_t)off, len, done);
+	file_written(fs, inode, req, fi, (uint64_t)off, len, done, reserved);
 	if (done < 0)
 		fuse_reply_err(req, (int)-done);
 	else
@@ -121,6 +145,7 @@ static int file_punch(struct numafs *fs, struct inode *inode, off_t off, off_t l
 	pthread_mutex_lock(&inode->lock);
 	store_pages_freed(fs->store, &inode->file->store, file_page_up((uint64_t)off),
 			  (uint64_t)(off + len) >> STORE_PAGE_SHIFT);
+	store_settle(fs->store, &inode->file->store, 0);
 	pthread_mutex_unlock(&inode->lock);
 	return 0;
 }
@@ -129,7 +154,8 @@ static int file_punch(struct numafs *fs, struct inode *inode, off_t off, off_t l
 static int file_allocate(struct numafs *fs, struct inode *inode, int mode, off_t off,
 			 off_t len)
 {
-	int err = file_prepare_write(fs, inode, (uint64_t)off, (uint64_t)len);
+	uint64_t reserved;
+	int err = file_prepare_write(fs, inode, (uint64_t)off, (uint64_t)len, &reserved);
 
 	if (err)
 		return err;
@@ -138,6 +164,7 @@ static int file_allocate(struct numafs *fs, struct inode *inode, int mode, off_t
 	if (err)
 		file_forget_holes(fs, inode, (uint64_t)off >> STORE_PAGE_SHIFT,
 				  file_page_up((uint64_t)(off + len)));
+	file_settle(fs, inode, reserved);
 	return err;
 }
 
@@ -193,11 +220,11 @@ void file_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 {
 	struct numafs *fs = numafs_from_req(req);
 	struct inode *out = file_inode(ino_out);
-	uint64_t start = (uint64_t)off_out;
+	uint64_t start = (uint64_t)off_out, reserved;
 	ssize_t done;
 	int err;
 
-	err = file_prepare_write(fs, out, start, len);
+	err = file_prepare_write(fs, out, start, len, &reserved);
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
@@ -206,7 +233,7 @@ void file_op_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 			       len, 0);
 	if (done < 0)
 		done = -errno;
-	file_written(fs, out, req, fi_out, start, len, done);
+	file_written(fs, out, req, fi_out, start, len, done, reserved);
 	if (done < 0)
 		fuse_reply_err(req, (int)-done);
 	else

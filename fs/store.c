@@ -64,6 +64,7 @@ int store_file_create(struct store *s, struct store_file *f, uint64_t name,
 
 	f->name = name;
 	f->placed = NULL;
+	f->space = 0;
 	fd = backing_create(s, f);
 	if (fd < 0)
 		return fd;
@@ -80,6 +81,7 @@ int store_file_create(struct store *s, struct store_file *f, uint64_t name,
 void store_file_destroy(struct store *s, struct store_file *f)
 {
 	s->ops->file_destroy(s, f);
+	store_space_release(s, f);
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;

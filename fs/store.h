@@ -40,6 +40,7 @@ struct store_file {
 	int fd;			/* backing fd while refs > 0 (always for memfds) */
 	unsigned int refs;
 	void *placed;		/* simulated: the page index */
+	uint64_t space;		/* bytes held, where the store counts them */
 };
 
 /* Create the store of a mount (kernel or simulated, from fs->topo). */
@@ -93,6 +94,17 @@ int store_apply_policy(struct store *s, struct store_file *f, const struct ptree
  */
 int store_prepare_write(struct store *s, struct store_file *f, const struct ptree *policy,
 			uint64_t first, uint64_t end);
+
+/*
+ * size= where the backing does not enforce it (fs/store_space.c): before
+ * pages [first, end) of open file @f are written or allocated, reserve
+ * room for those that are holes, -ENOSPC if size= would be passed; after
+ * any change of the file's pages (write, allocation, punch, truncate),
+ * settle what was reserved (0 if nothing) against what it holds now.
+ */
+int store_reserve(struct store *s, struct store_file *f, uint64_t first, uint64_t end,
+		  uint64_t *reserved);
+void store_settle(struct store *s, struct store_file *f, uint64_t reserved);
 
 /* Pages [first, end) were freed (hole punched, truncated away). */
 void store_pages_freed(struct store *s, struct store_file *f, uint64_t first, uint64_t end);

@@ -251,8 +251,10 @@ uint64_t backing_bytes_used(struct store *s)
 {
 	struct statvfs sv;
 
-	/* Only our own tmpfs holds nothing but our files. */
-	if (s->kind != BACKING_PRIVATE_TMPFS || fstatvfs(s->dirfd, &sv))
+	/* Only our own tmpfs holds nothing but our files; elsewhere we count. */
+	if (s->kind != BACKING_PRIVATE_TMPFS)
+		return store_space_taken(s);
+	if (fstatvfs(s->dirfd, &sv))
 		return 0;
 	return (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
 }

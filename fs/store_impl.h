@@ -43,7 +43,17 @@ struct store {
 	int fsfd;		/* our tmpfs's context (new mount API), or -1 */
 	char *shm_path;		/* BACKING_SHM_DIR: removed at close */
 	void *impl;		/* the placement's own state */
+	/*
+	 * Bytes stored and reserved, counted where the backing does not
+	 * enforce size= itself (store_space.c).
+	 */
+	uint64_t space_taken;
 };
+
+/* What the files hold and have reserved (counted backings only). */
+uint64_t store_space_taken(const struct store *s);
+/* The file is gone: give back what it held. */
+void store_space_release(struct store *s, struct store_file *f);
 
 /* Backing files (store_backing.c). */
 int backing_init(struct store *s, struct errbuf *e);

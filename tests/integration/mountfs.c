@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <poll.h>
@@ -274,6 +275,10 @@ static void __attribute__((noreturn)) exec_daemon(const struct mountfs *m,
 	int log = open(m->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+	if (m->uid && (setgroups(0, NULL) || setresgid(m->gid, m->gid, m->gid) ||
+		       setresuid(m->uid, m->uid, m->uid)))
+		_exit(127);
+	/* After the change of user, which clears it. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(127);
@@ -295,7 +300,7 @@ static pid_t start_daemon(const struct mountfs *m, char *const argv[])
 	return pid < 0 ? -errno : pid;
 }
 
-int mountfs_numafs(struct mountfs *m, const char *options, bool debug)
+static int mount_daemon(struct mountfs *m, const char *options, bool debug)
 {
 	const char *bin = mountfs_daemon();
 	char *argv[8];
@@ -303,9 +308,6 @@ int mountfs_numafs(struct mountfs *m, const char *options, bool debug)
 
 	if (!bin)
 		return -ENOENT;
-	err = make_dirs(m);
-	if (err)
-		return err;
 	argv[argc++] = (char *)bin;
 	argv[argc++] = "-f";
 	if (debug)
@@ -334,6 +336,29 @@ int mountfs_numafs(struct mountfs *m, const char *options, bool debug)
 		mountfs_stop(m);
 	}
 	return err;
+}
+
+int mountfs_numafs(struct mountfs *m, const char *options, bool debug)
+{
+	int err = make_dirs(m);
+
+	return err ? err : mount_daemon(m, options, debug);
+}
+
+int mountfs_numafs_user(struct mountfs *m, const char *options, uid_t uid, gid_t gid)
+{
+	int err = make_dirs(m);
+
+	if (err)
+		return err;
+	m->uid = uid;
+	m->gid = gid;
+	if (chown(m->dir, uid, gid) || chown(m->top, uid, gid)) {
+		err = -errno;
+		remove_dirs(m);
+		return err;
+	}
+	return mount_daemon(m, options, false);
 }
 
 static int unmount(struct mountfs *m)

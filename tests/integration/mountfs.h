@@ -24,6 +24,8 @@ struct mountfs {
 	char log[80];		/* top/daemon.log: the daemon's stdout and stderr */
 	pid_t pid;		/* the daemon we started, 0 for tmpfs */
 	bool mounted;
+	uid_t uid;		/* the daemon's user (0: root, as the test) */
+	gid_t gid;
 };
 
 /* How long a mount, an unmount or a daemon's exit may take. */
@@ -46,6 +48,12 @@ int mountfs_tmpfs(struct mountfs *m, const char *options);
  * mount (-d with @debug: libfuse then logs every request to m->log).  0, or -errno with the daemon stopped and its log on stderr.
  */
 int mountfs_numafs(struct mountfs *m, const char *options, bool debug);
+
+/*
+ * The same, with the daemon run as @uid/@gid (no supplementary groups),
+ * which mounts through fusermount3 as a user would; DIR belongs to them.
+ */
+int mountfs_numafs_user(struct mountfs *m, const char *options, uid_t uid, gid_t gid);
 
 /*
  * Unmount (and for numafs wait for the daemon to exit, signalling it only
