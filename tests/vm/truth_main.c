@@ -7,12 +7,14 @@
  * numa-truth check FILE RULE...	(truth_check.c)
  * numa-truth agree FILE		(truth_agree.c)
  * numa-truth memory FILE PAGES ...	(truth_memory.c)
+ * numa-truth as UID COMMAND...		COMMAND as an ordinary user
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mman.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -106,6 +108,25 @@ int cmd_fill(int argc, char **argv)
 	return status;
 }
 
+/* numa-truth as UID COMMAND...: COMMAND as that user (and group). */
+static int cmd_as(int argc, char **argv)
+{
+	uid_t uid;
+
+	if (argc < 3) {
+		fputs("usage: numa-truth as UID COMMAND...\n", stderr);
+		return TRUTH_ERROR;
+	}
+	uid = (uid_t)strtoul(argv[1], NULL, 10);
+	if (setgroups(0, NULL) || setgid((gid_t)uid) || setuid(uid)) {
+		perror("numa-truth as");
+		return TRUTH_ERROR;
+	}
+	execvp(argv[2], argv + 2);
+	perror(argv[2]);
+	return TRUTH_ERROR;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -116,12 +137,13 @@ int main(int argc, char **argv)
 		{ "check", cmd_check },
 		{ "agree", cmd_agree },
 		{ "memory", cmd_memory },
+		{ "as", cmd_as },
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fputs("usage: numa-truth fill|check|agree|memory ...\n", stderr);
+	fputs("usage: numa-truth fill|check|agree|memory|as ...\n", stderr);
 	return TRUTH_ERROR;
 }

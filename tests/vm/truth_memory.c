@@ -62,15 +62,15 @@ static void print_figures(const struct mem_figures *a, const struct mem_figures 
 {
 	long long cached = b->cached - a->cached;
 
-	printf("figure file_kB=%lld cached_kB=+%lld copies=%.2f shmem_kB=+%lld memfree_kB=-%lld\n",
+	printf("figure file_kB=%lld cached_kB=%+lld copies=%.2f shmem_kB=%+lld memfree_kB=%+lld\n",
 	       file_kb, cached, (double)cached / (double)file_kb, b->shmem - a->shmem,
-	       a->memfree - b->memfree);
+	       b->memfree - a->memfree);
 	for (int n = 0; n < TRUTH_MAX_NODES; n++) {
 		long long shmem = b->node_shmem[n] - a->node_shmem[n];
 
 		if (a->node_file[n] < 0)
 			continue;
-		printf("figure node%d: backing(shmem)_kB=+%lld fuse_cache_kB=+%lld app_pages=%zu\n",
+		printf("figure node%d: backing(shmem)_kB=%+lld fuse_cache_kB=%+lld app_pages=%zu\n",
 		       n, shmem, b->node_file[n] - a->node_file[n] - shmem, app[n]);
 	}
 }
