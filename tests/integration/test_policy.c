@@ -446,6 +446,13 @@ static struct shown shown(const char *path)
 	};
 }
 
+static void shown_free(struct shown *s)
+{
+	free(s->policy);
+	free(s->ranges);
+	free(s->stats);
+}
+
 static void expect_unchanged(const char *path, const struct shown *was, const char *what)
 {
 	struct shown now = shown(path);
@@ -453,9 +460,7 @@ static void expect_unchanged(const char *path, const struct shown *was, const ch
 	cr_expect_str_eq(now.policy, was->policy, "%s changed the policy", what);
 	cr_expect_str_eq(now.ranges, was->ranges, "%s changed the ranges", what);
 	cr_expect_str_eq(now.stats, was->stats, "%s changed the stats", what);
-	free(now.policy);
-	free(now.ranges);
-	free(now.stats);
+	shown_free(&now);
 }
 
 Test(policy, bad_xattr_values_change_nothing)
@@ -506,6 +511,7 @@ Test(policy, bad_xattr_values_change_nothing)
 	cr_expect_eq(setxattr(in_fs("f"), NUMAFS_XATTR_POLICY, "bind:0\0x", 8, 0), -1);
 	cr_expect_eq(errno, EINVAL, "a NUL inside: %s", strerror(errno));
 	expect_unchanged(in_fs("f"), &was, "a NUL inside");
+	shown_free(&was);
 }
 
 static void ioctl_policy(struct numafs_policy *p, uint16_t mode, unsigned int node)
@@ -574,6 +580,7 @@ Test(policy, bad_ioctls_change_nothing)
 	ioctl_policy(&s->policy, NUMAFS_MPOL_BIND, 0);
 	cr_expect_eq(ioctl_on(".", NUMAFS_IOC_SET_POLICY, s), EINVAL, "a range on a directory");
 	expect_unchanged(in_fs("f"), &was, "the ioctls above");
+	shown_free(&was);
 	free(s);
 	free(w);
 	free(fst);
@@ -762,4 +769,132 @@ Test(policy, rights_of_other_users)
 	cr_assert_eq(chmod(in_fs("alices"), 0444), 0);
 	cr_expect_eq(as_user(ALICE, ALICE, move_all_as_user, fx_fs.dir, "alices"), EPERM,
 		     "move-all without CAP_SYS_NICE");
+}
+
+/* ptree.h's PTREE_MAX_RANGES: how many overrides a file may hold. */
+#define MAX_RANGES 65536
+
+/* Overrides on pages 2i for i in [first, end), as many lines per setxattr as fit. */
+static void set_sparse_ranges(const char *name, unsigned int first, unsigned int end)
+{
+	static char value[60000];
+
+	while (first < end) {
+		size_t len = 0;
+
+		while (first < end && len < sizeof(value) - 64)
+			len += (size_t)snprintf(value + len, sizeof(value) - len, "%s%uK+4K bind:0",
+						len ? "\n" : "", 8 * first++);
+		cr_assert_eq(xset(in_fs(name), NUMAFS_XATTR_RANGES, value), 0,
+			     "ranges up to %u", first);
+	}
+}
+
+/* GET_POLICY at @offset: its flags, and its mode in *@mode. */
+static uint32_t got_flags(const char *name, uint64_t offset, uint16_t *mode)
+{
+	struct numafs_get_policy g = { .size = sizeof(g), .offset = offset };
+
+	cr_assert_eq(ioctl_on(name, NUMAFS_IOC_GET_POLICY, &g), 0);
+	if (mode)
+		*mode = g.policy.mode;
+	return g.flags;
+}
+
+Test(policy, too_many_ranges_is_e2big_and_changes_nothing)
+{
+	uint16_t mode;
+	char one[64];
+
+	mount_policy(NULL);
+	create("many");
+	set_sparse_ranges("many", 0, MAX_RANGES);
+	cr_expect_eq(got_flags("many", 8192ULL * (MAX_RANGES - 1), NULL), NUMAFS_GOT_RANGE);
+	snprintf(one, sizeof(one), "%uK+4K bind:0", 8 * MAX_RANGES);
+	cr_expect_eq(xset(in_fs("many"), NUMAFS_XATTR_RANGES, one), -E2BIG);
+	cr_expect_eq(got_flags("many", 8192ULL * MAX_RANGES, NULL), 0,
+		     "the refused range is not there");
+	cr_expect_eq(getxattr(in_fs("many"), NUMAFS_XATTR_RANGES, NULL, 0), -1);
+	cr_expect_eq(errno, E2BIG, "a list longer than an xattr can hold: %s", strerror(errno));
+	/* Several lines whose last is one too many: none of them stays. */
+	snprintf(one, sizeof(one), "0+4K preferred:0\n%uK+4K bind:0", 8 * MAX_RANGES);
+	cr_expect_eq(xset(in_fs("many"), NUMAFS_XATTR_RANGES, one), -E2BIG);
+	cr_expect_eq(got_flags("many", 0, &mode), NUMAFS_GOT_RANGE);
+	cr_expect_eq(mode, NUMAFS_MPOL_BIND, "the first line of a refused set stayed");
+}
+
+/* numafsctl's output of "numafsctl ARGS", and its exit status in *@status. */
+static char *numafsctl(const char *args, int *status)
+{
+	const char *bin = getenv("NUMAFSCTL_BIN");
+	char cmd[1024], *out = NULL;
+	size_t len = 0;
+	FILE *p, *o;
+	int c;
+
+	if (!bin)
+		cr_skip_test("NUMAFSCTL_BIN is not set");
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, args);
+	p = popen(cmd, "r");
+	o = open_memstream(&out, &len);
+	cr_assert(p && o);
+	while ((c = fgetc(p)) != EOF)
+		fputc(c, o);
+	*status = pclose(p);
+	fclose(o);
+	return out;
+}
+
+static void expect_ctl(const char *args, const char *want)
+{
+	int status;
+	char *out = numafsctl(args, &status);
+
+	cr_expect(WIFEXITED(status) && !WEXITSTATUS(status), "numafsctl %s: status %d: %s",
+		  args, status, out);
+	cr_expect_str_eq(out, want, "numafsctl %s: \"%s\", not \"%s\"", args, out, want);
+	free(out);
+}
+
+Test(policy, numafsctl_set_get_show_where_df)
+{
+	char args[512], want[1024], f[256], *out;
+	const char *stats;
+	int status, last;
+
+	need_simulated();
+	mount_policy(NULL);
+	create("f");
+	snprintf(f, sizeof(f), "%s", in_fs("f"));
+	snprintf(args, sizeof(args), "set interleave:0-3 %s", f);
+	expect_ctl(args, "");
+	snprintf(args, sizeof(args), "set --range 256K+64K bind:2 %s", f);
+	expect_ctl(args, "");
+	cr_expect_str_eq(xget(f, NUMAFS_XATTR_POLICY), "interleave:0-3");
+	cr_expect_str_eq(xget(f, NUMAFS_XATTR_RANGES), "256K+64K bind:2");
+	snprintf(args, sizeof(args), "get %s", f);
+	expect_ctl(args, "interleave:0-3\n256K+64K bind:2\n");
+	cr_assert_eq(write_pages("f", 0, 80), 0);
+	stats = xget(f, NUMAFS_XATTR_STATS);
+	/* Page 64 (node 2) continues the interleave run when the cycle puts it there. */
+	last = (field(stats, "phase") + 64) % 4 == 2 ? 64 : 63;
+	snprintf(want, sizeof(want), "0-%d: interleave 0,1,2,3\n%d-79: node 2\n", last, last + 1);
+	snprintf(args, sizeof(args), "where %s", f);
+	expect_ctl(args, want);
+	snprintf(want, sizeof(want), "%s: %.*s\n  256K+64K bind:2\n", f,
+		 (int)(strstr(stats, " phase=") - stats), stats);
+	snprintf(args, sizeof(args), "show %s", f);
+	expect_ctl(args, want);
+	snprintf(args, sizeof(args), "df %s", fx_fs.dir);
+	out = numafsctl(args, &status);
+	cr_expect(WIFEXITED(status) && !WEXITSTATUS(status), "df: %s", out);
+	cr_expect_not_null(strstr(out, "Node 3"), "%s", out);
+	free(out);
+	/* A bad policy is refused with a reason, and nothing changes. */
+	snprintf(args, sizeof(args), "set bind:7 %s", f);
+	out = numafsctl(args, &status);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d: %s", status, out);
+	cr_expect_not_null(strstr(out, "node 7"), "%s", out);
+	cr_expect_str_eq(xget(f, NUMAFS_XATTR_POLICY), "interleave:0-3");
+	free(out);
 }
