@@ -124,6 +124,11 @@ bool ipolicy_may_move_all(fuse_req_t req)
 	return !req || fuse_req_ctx(req)->uid == 0 || caller_has_sys_nice(req);
 }
 
+static bool change_moves(const struct ipolicy_change *c)
+{
+	return c->flags & (IPOLICY_MOVE | IPOLICY_MOVE_ALL);
+}
+
 /* The pages a change covers: the whole file for the base. */
 static void change_span(const struct ipolicy_change *c, uint64_t *first, uint64_t *end)
 {
@@ -212,8 +217,9 @@ static int set_locked(struct numafs *fs, struct inode *inode, const struct ipoli
 		first = f < first ? f : first;
 		end = l > end ? l : end;
 	}
+	/* With a move, strict is about the pages that could not move (move_after). */
 	for (i = 0; !err && S_ISREG(inode->mode) && i < n; i++)
-		if (c[i].flags & IPOLICY_STRICT)
+		if ((c[i].flags & IPOLICY_STRICT) && !change_moves(&c[i]))
 			err = check_strict(fs, inode, &c[i], e);
 	if (!err && S_ISREG(inode->mode))
 		err = store_follow(fs, inode, &old, first, end, e);
@@ -236,7 +242,7 @@ static int move_after(struct numafs *fs, struct inode *inode, const struct ipoli
 	uint64_t first, end;
 	int err;
 
-	if (!(c->flags & (IPOLICY_MOVE | IPOLICY_MOVE_ALL)))
+	if (!change_moves(c))
 		return 0;
 	change_span(c, &first, &end);
 	err = migrate_conform(fs, inode, first, end, c->flags & IPOLICY_MOVE_ALL, &r);

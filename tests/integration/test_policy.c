@@ -671,6 +671,11 @@ Test(policy, misplaced_counts_pages_a_new_policy_would_not_choose)
 	cr_expect_eq(st.misplaced, 48);
 	cr_expect_eq(xset(in_fs("m"), NUMAFS_XATTR_POLICY, "bind:0 strict"), -EIO,
 		     "strict with misplaced pages");
+	/* strict with move: about the pages that could not move, none here. */
+	cr_expect_eq(xset(in_fs("m"), NUMAFS_XATTR_POLICY, "bind:0 strict move"), 0);
+	file_stats("m", &st);
+	cr_expect_eq(st.node_pages[0], 64, "moved onto node 0: %" PRIu64, st.node_pages[0]);
+	cr_expect_eq(st.misplaced, 0);
 }
 
 Test(policy, root_stats_per_node)
