@@ -33,6 +33,7 @@ struct cpuset_watch {
 	int wake[2];			/* a byte on it: stop */
 	int inotify_fd;			/* -1 when not watched */
 	struct errbuf refused;		/* the last refusal logged */
+	bool settle;			/* a rebind happened: look once more */
 };
 
 /* The node list of @path: its first word. */
@@ -115,8 +116,13 @@ static void cpuset_check(struct cpuset_watch *w)
 		return;
 	}
 	w->refused.msg[0] = '\0';
-	err = rebind_all(fs, &set);
-	if (err)
+	err = w->settle ? rebind_settle(fs) : 0;
+	w->settle = false;
+	if (!err)
+		err = rebind_all(fs, &set);
+	if (err > 0)
+		w->settle = true;
+	else if (err)
 		fprintf(stderr, "numafs: cpuset: rebinding: %s\n", strerror(-err));
 }
 
@@ -165,6 +171,20 @@ static int cpuset_inotify(const char *path)
 	return fd;
 }
 
+static void close_if_open(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static void watch_free(struct cpuset_watch *w)
+{
+	close_if_open(w->wake[0]);
+	close_if_open(w->wake[1]);
+	close_if_open(w->inotify_fd);
+	free(w);
+}
+
 int cpuset_watch_start(struct migrate *m)
 {
 	struct numafs *fs = m->fs;
@@ -179,13 +199,12 @@ int cpuset_watch_start(struct migrate *m)
 		return -ENOMEM;
 	w->m = m;
 	w->inotify_fd = fs->opt.cpuset ? cpuset_inotify(fs->opt.cpuset) : -1;
+	w->wake[0] = w->wake[1] = -1;
 	err = pipe2(w->wake, O_CLOEXEC) ? -errno : 0;
 	if (!err)
 		err = -pthread_create(&w->thread, NULL, cpuset_thread, w);
 	if (err) {
-		if (w->inotify_fd >= 0)
-			close(w->inotify_fd);
-		free(w);
+		watch_free(w);
 		return err;
 	}
 	m->watch = w;
@@ -200,10 +219,6 @@ void cpuset_watch_stop(struct migrate *m)
 		return;
 	if (write(w->wake[1], "", 1) == 1)
 		pthread_join(w->thread, NULL);
-	close(w->wake[0]);
-	close(w->wake[1]);
-	if (w->inotify_fd >= 0)
-		close(w->inotify_fd);
-	free(w);
+	watch_free(w);
 	m->watch = NULL;
 }

@@ -10,7 +10,9 @@
  * by then and gets its own turn; made after, it inherits a rebound
  * default.  A policy set meanwhile may still have been made against the
  * old set: passes repeat until one finds every policy bound to the new
- * set.
+ * set, and the watcher makes one more a little later (rebind_settle()),
+ * for a request that read the old set before the change and applied its
+ * policy after the last pass.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -87,11 +89,22 @@ static unsigned long rebind_pass(struct numafs *fs, const struct nodemask *allow
 	return changed;
 }
 
+/* Passes until one changes nothing. */
+static int rebind_passes(struct numafs *fs, const struct nodemask *allowed)
+{
+	unsigned int pass;
+
+	for (pass = 0; pass < REBIND_MAX_PASSES; pass++)
+		if (!rebind_pass(fs, allowed))
+			return 0;
+	return -EAGAIN;
+}
+
 int rebind_all(struct numafs *fs, const struct nodemask *allowed)
 {
 	char was[256] = "", now[256] = "";
 	struct nodemask old;
-	unsigned int pass;
+	int err;
 
 	pthread_mutex_lock(&fs->allowed_lock);
 	old = fs->allowed;
@@ -104,8 +117,14 @@ int rebind_all(struct numafs *fs, const struct nodemask *allowed)
 	fprintf(stderr, "numafs: cpuset: allowed nodes %s -> %s: rebinding\n", was, now);
 	/* Migrations queued for the old set have nothing left to do. */
 	migrate_queue_flush(fs->migrate);
-	for (pass = 0; pass < REBIND_MAX_PASSES; pass++)
-		if (!rebind_pass(fs, allowed))
-			return 0;
-	return -EAGAIN;
+	err = rebind_passes(fs, allowed);
+	return err ? err : 1;
+}
+
+int rebind_settle(struct numafs *fs)
+{
+	struct nodemask allowed;
+
+	numafs_get_allowed(fs, &allowed);
+	return rebind_passes(fs, &allowed);
 }

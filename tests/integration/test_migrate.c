@@ -283,8 +283,11 @@ Test(migrate, static_nodes_keep_their_list)
 
 	mount_with("0-3", NULL);
 	write_file("f", 1, pages);
-	cr_assert_eq(set_policy("f", "bind=static:1-2 move"), 0);
-	cr_assert(only_off("f", 0, 0, pages) && only_off("f", 3, 3, pages));
+	/* Pages on nodes 1 and 2, which conform to the static bind. */
+	cr_assert_eq(set_policy("f", "interleave:1-2 move"), 0);
+	cr_assert_eq(set_policy("f", "bind=static:1-2"), 0);
+	cr_assert_eq(where_of("f").node[1], pages / 2);
+	cr_assert_eq(where_of("f").node[2], pages / 2);
 
 	set_cpuset("0-1");
 	/* static: the list stays as given, only node 1 of it is allowed now. */
@@ -543,7 +546,7 @@ static void *reader(void *arg)
 
 Test(migrate, throughput_and_reader_stall)
 {
-	const uint64_t pages = 16384;	/* 64 MiB */
+	const uint64_t pages = 32768;	/* 128 MiB */
 	unsigned long long migrated0, migrated, pending;
 	struct stress s = { 0 };
 	struct reader_arg a = { &s, pages };
@@ -570,4 +573,26 @@ Test(migrate, throughput_and_reader_stall)
 		migrated - migrated0, (double)(migrated - migrated0) * PAGE / 1048576,
 		took, (double)(migrated - migrated0) * PAGE / 1e6 / (took / 1e3),
 		(double)atomic_load(&s.max_stall_us) / 1e3, (unsigned long long)atomic_load(&s.ops));
+}
+
+/* migrate_rate= bounds the background migration, and pending shows it. */
+Test(migrate, rate_limit_holds)
+{
+	const uint64_t pages = 4096;	/* 16 MiB, 8 of them to move */
+	unsigned long long migrated0, migrated, pending;
+	double start, took;
+
+	mount_with("0-3", "mpol=interleave:0-3,migrate_rate=16");
+	write_file("f", 1, pages);
+	totals(&migrated0, &pending);
+	start = now_ms();
+	set_cpuset("0-1");
+	cr_assert(WAIT_FOR((totals(&migrated, &pending), pending > 0)), "nothing pending");
+	cr_assert(WAIT_FOR(only_off("f", 2, 3, pages)));
+	took = now_ms() - start;
+	totals(&migrated, &pending);
+	cr_expect_eq(migrated - migrated0, pages / 2);
+	/* 8 MiB at 16 MiB/s, less the one batch (2 MiB) let through at once. */
+	cr_expect_geq(took, 350, "8 MiB moved in %.0f ms at migrate_rate=16", took);
+	cr_expect_eq(bad_pages("f", 1, pages), 0);
 }
