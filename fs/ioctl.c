@@ -41,9 +41,14 @@ static int check_access(struct ioctl_call *k, bool set)
 /* Commands on the pages of a file only. */
 static int check_file(struct ioctl_call *k)
 {
-	if (S_ISREG(k->inode->mode))
+	mode_t mode;
+
+	pthread_mutex_lock(&k->inode->lock);
+	mode = k->inode->mode;
+	pthread_mutex_unlock(&k->inode->lock);
+	if (S_ISREG(mode))
 		return 0;
-	return err_set(&k->e, S_ISDIR(k->inode->mode) ? EISDIR : EINVAL, "not a regular file");
+	return err_set(&k->e, S_ISDIR(mode) ? EISDIR : EINVAL, "not a regular file");
 }
 
 /* Bytes [offset, offset + length) as pages; length 0 is an error unless @to_end. */

@@ -256,7 +256,8 @@ static int move_after(struct numafs *fs, struct inode *inode, const struct ipoli
 int ipolicy_set_many(struct numafs *fs, fuse_req_t req, struct inode *inode,
 		     const struct ipolicy_change *c, size_t n, struct errbuf *e)
 {
-	int err = 0;
+	bool file;
+	int err;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -264,8 +265,9 @@ int ipolicy_set_many(struct numafs *fs, fuse_req_t req, struct inode *inode,
 			return err_set(e, EPERM, "move-all needs root or CAP_SYS_NICE");
 	pthread_mutex_lock(&inode->lock);
 	err = set_locked(fs, inode, c, n, e);
+	file = S_ISREG(inode->mode);
 	pthread_mutex_unlock(&inode->lock);
-	for (i = 0; !err && S_ISREG(inode->mode) && i < n; i++)
+	for (i = 0; !err && file && i < n; i++)
 		err = move_after(fs, inode, &c[i], e);
 	return err;
 }

@@ -140,14 +140,16 @@ int ipolicy_file_stats(struct numafs *fs, struct inode *inode, struct ipolicy_st
 	struct stats_scan s = { .st = st };
 	int err;
 
-	if (!S_ISREG(inode->mode))
-		return S_ISDIR(inode->mode) ? -EISDIR : -EINVAL;
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&inode->lock);
-	misplaced_init(fs, inode, &inode->policy, &s.m);
-	st->phase = s.m.ctx.phase;
-	err = scan_stored(fs, inode, 0, UINT64_MAX, count_page, &s);
-	st->misplaced = s.m.misplaced;
+	if (S_ISREG(inode->mode)) {
+		misplaced_init(fs, inode, &inode->policy, &s.m);
+		st->phase = s.m.ctx.phase;
+		err = scan_stored(fs, inode, 0, UINT64_MAX, count_page, &s);
+		st->misplaced = s.m.misplaced;
+	} else {
+		err = S_ISDIR(inode->mode) ? -EISDIR : -EINVAL;
+	}
 	pthread_mutex_unlock(&inode->lock);
 	return err;
 }

@@ -284,14 +284,16 @@ static void get_mount_stats(struct numafs *fs, FILE *out)
 		t.migrated, t.failed, t.pending);
 }
 
+/* A file's, or the root's for the mount; other inodes have none. */
 static int get_stats(struct inode *inode, FILE *out)
 {
-	if (S_ISREG(inode->mode))
-		return get_file_stats(inode, out);
-	if (inode != inode->fs->root)
-		return -ENODATA;
-	get_mount_stats(inode->fs, out);
-	return 0;
+	int err = get_file_stats(inode, out);
+
+	if (err == -EISDIR && inode == inode->fs->root) {
+		get_mount_stats(inode->fs, out);
+		return 0;
+	}
+	return err == -EISDIR || err == -EINVAL ? -ENODATA : err;
 }
 
 static int get_locked(struct inode *inode, const char *name, FILE *out)
