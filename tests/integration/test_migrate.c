@@ -7,7 +7,8 @@
  * set twice a no-op; policy changes with "move" and "strict"; and data
  * written, read and mapped by several threads while the set changes,
  * checked byte for byte.  Where the pages are is read from
- * user.numa.stats.
+ * user.numa.stats.  On the real topology (one node here), migration by
+ * the kernel must never allocate a hole of a sparse file.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "numafs.h"
 
 #define PAGE 4096
 #define NODES 4
@@ -74,16 +77,21 @@ static void set_cpuset(const char *nodes)
 	cr_assert_eq(rename(tmp, cpuset_file), 0);
 }
 
-/* Mount numafs on 4 simulated nodes, allowed @nodes, with @extra options. */
-static void mount_with(const char *nodes, const char *extra)
+static void need_root(void)
 {
-	char options[512];
-
 	if (geteuid() != 0)
 		cr_skip_test("mounts file systems: run as root");
 	if (!mountfs_daemon())
 		cr_skip_test("NUMAFS_BIN is not set: run through meson test");
 	cr_assert_eq(mountfs_isolate(), 0);
+}
+
+/* Mount numafs on 4 simulated nodes, allowed @nodes, with @extra options. */
+static void mount_with(const char *nodes, const char *extra)
+{
+	char options[512];
+
+	need_root();
 	strcpy(cpuset_dir, "/tmp/numafs-cpuset.XXXXXX");
 	cr_assert_not_null(mkdtemp(cpuset_dir));
 	snprintf(cpuset_file, sizeof(cpuset_file), "%s/mems", cpuset_dir);
@@ -595,4 +603,57 @@ Test(migrate, rate_limit_holds)
 	/* 8 MiB at 16 MiB/s, less the one batch (2 MiB) let through at once. */
 	cr_expect_geq(took, 350, "8 MiB moved in %.0f ms at migrate_rate=16", took);
 	cr_expect_eq(bad_pages("f", 1, pages), 0);
+}
+
+/* NUMAFS_IOC_MIGRATE of the whole file @fd; -errno or 0, counts in @a. */
+static int migrate_ioctl(int fd, unsigned int flags, unsigned int node, struct numafs_migrate *a)
+{
+	*a = (struct numafs_migrate){ .size = sizeof(*a), .flags = flags };
+	a->nodes[node / 64] |= 1ULL << (node % 64);
+	return ioctl(fd, NUMAFS_IOC_MIGRATE, a) ? -errno : 0;
+}
+
+/*
+ * The kernel's move_pages() sees only pages the daemon maps, and mapping
+ * them must not fault holes in: a sparse file keeps its blocks, mapped by
+ * us or not, with or without MIGRATE_ALL.
+ */
+Test(migrate, real_moves_never_fill_holes)
+{
+	const off_t far = 64 << 20;
+	unsigned char page[PAGE], got[PAGE];
+	struct numafs_migrate a;
+	struct stat before, after;
+	unsigned char *map;
+	int fd;
+
+	need_root();
+	cr_assert_eq(mountfs_numafs(&mfs, "", false), 0);
+	fd = open(path_of("sparse"), O_CREAT | O_RDWR, 0644);
+	cr_assert_geq(fd, 0);
+	fill_page(page, 3, 0, 0);
+	cr_assert_eq(pwrite(fd, page, PAGE, 0), PAGE);
+	cr_assert_eq(pwrite(fd, page, PAGE, far), PAGE);
+	cr_assert_eq(fsync(fd), 0);
+	cr_assert_eq(fstat(fd, &before), 0);
+	map = mmap(NULL, (size_t)far + PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert_neq(map, MAP_FAILED);
+	cr_assert_eq(map[0], page[0]);	/* one page mapped here, the rest not */
+
+	cr_assert_eq(migrate_ioctl(fd, NUMAFS_MIGRATE_CONFORM, 0, &a), 0, "%s",
+		     strerror(errno));
+	cr_expect_eq(a.failed, 0);
+	cr_assert_eq(migrate_ioctl(fd, NUMAFS_MIGRATE_ALL, 0, &a), 0, "%s", strerror(errno));
+	cr_expect_eq(a.failed, 0);
+	cr_assert_eq(migrate_ioctl(fd, 0, 0, &a), 0, "%s", strerror(errno));
+	cr_expect_eq(a.failed, 0);
+
+	cr_assert_eq(fstat(fd, &after), 0);
+	cr_expect_eq(after.st_blocks, before.st_blocks, "a hole was filled: %lld -> %lld blocks",
+		     (long long)before.st_blocks, (long long)after.st_blocks);
+	cr_expect_eq(memcmp(map, page, PAGE), 0);
+	cr_expect_eq(pread(fd, got, PAGE, far), PAGE);
+	cr_expect_eq(memcmp(got, page, PAGE), 0);
+	munmap(map, (size_t)far + PAGE);
+	close(fd);
 }
