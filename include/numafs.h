@@ -120,7 +120,8 @@ struct numafs_file_stats {
 /* Per-mount statistics (on any file or directory of the mount). */
 struct numafs_node_usage {
 	uint64_t capacity;		/* bytes */
-	uint64_t used;			/* bytes stored by numafs */
+	uint64_t used;			/* bytes: numafs's pages (simulated topology),
+					 * the node's memory in use (real one) */
 	uint64_t free;			/* bytes */
 };
 
