@@ -473,11 +473,37 @@ static void *mapper(void *arg)
 	return NULL;
 }
 
+/* Files made while rebinds run: each must end up rebound too. */
+static atomic_uint created;
+
+static void *creator(void *arg)
+{
+	struct stress *s = arg;
+	unsigned char page[PAGE];
+
+	while (!atomic_load(&s->stop)) {
+		unsigned int n = atomic_load(&created);
+		char name[32];
+		int fd;
+
+		snprintf(name, sizeof(name), "c%u", n);
+		fd = open(path_of(name), O_CREAT | O_WRONLY, 0644);
+		fill_page(page, 50, n, 0);
+		if (fd < 0 || pwrite(fd, page, PAGE, 0) != PAGE ||
+		    pwrite(fd, page, PAGE, PAGE) != PAGE)
+			atomic_fetch_add(&s->mismatches, 1);
+		if (fd >= 0)
+			close(fd);
+		atomic_fetch_add(&created, 1);
+	}
+	return NULL;
+}
+
 Test(migrate, data_intact_while_the_set_changes)
 {
 	struct stress s = { 0 };
 	struct writer_arg args[WRITERS];
-	pthread_t threads[WRITERS + 1];
+	pthread_t threads[WRITERS + 2];
 	unsigned int flips = 0;
 	double end;
 
@@ -492,6 +518,7 @@ Test(migrate, data_intact_while_the_set_changes)
 	}
 	write_file("mapped", 99, FILE_PAGES);
 	cr_assert_eq(pthread_create(&threads[WRITERS], NULL, mapper, &s), 0);
+	cr_assert_eq(pthread_create(&threads[WRITERS + 1], NULL, creator, &s), 0);
 
 	for (end = now_ms() + RUN_MS; now_ms() < end; flips++) {
 		set_cpuset(flips % 2 ? "0-3" : "0-1");
@@ -499,7 +526,7 @@ Test(migrate, data_intact_while_the_set_changes)
 	}
 	set_cpuset("0-1");
 	atomic_store(&s.stop, true);
-	for (unsigned int i = 0; i <= WRITERS; i++)
+	for (unsigned int i = 0; i < WRITERS + 2; i++)
 		pthread_join(threads[i], NULL);
 
 	cr_expect_eq(atomic_load(&s.mismatches), 0, "%llu mismatches in %llu operations",
@@ -515,9 +542,16 @@ Test(migrate, data_intact_while_the_set_changes)
 			  name);
 	}
 	cr_expect_eq(bad_pages("mapped", 99, FILE_PAGES), 0);
-	fprintf(stderr, "migrate: %u cpuset changes, %llu write+read pairs, "
+	for (unsigned int i = 0; i < atomic_load(&created); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "c%u", i);
+		cr_expect(WAIT_FOR(policy_is(name, "interleave:0-1") && only_off(name, 2, 3, 2)),
+			  "%s, made during the rebinds, is not rebound", name);
+	}
+	fprintf(stderr, "migrate: %u cpuset changes, %llu write+read pairs, %u files made, "
 		"largest read stall %.1f ms\n", flips, (unsigned long long)atomic_load(&s.ops),
-		(double)atomic_load(&s.max_stall_us) / 1e3);
+		atomic_load(&created), (double)atomic_load(&s.max_stall_us) / 1e3);
 }
 
 /* Throughput of a rebind's migration, and what a reader waits meanwhile. */
@@ -656,4 +690,31 @@ Test(migrate, real_moves_never_fill_holes)
 	cr_expect_eq(memcmp(got, page, PAGE), 0);
 	munmap(map, (size_t)far + PAGE);
 	close(fd);
+}
+
+/* A full node: what fits moves, the rest is counted failed and stays. */
+Test(migrate, full_node_fails_the_rest)
+{
+	const uint64_t pages = 2048;	/* 8 MiB; node 2 holds 4 */
+	unsigned long long failed;
+	char buf[4096];
+	const char *p;
+	struct where w;
+
+	mount_with("0-3", "numa=fake:16M,16M,4M,16M");
+	cr_assert_eq(close(open(path_of("f"), O_CREAT | O_WRONLY, 0644)), 0);
+	cr_assert_eq(set_policy("f", "bind:0"), 0);
+	write_file("f", 1, pages);
+
+	cr_expect_eq(set_policy("f", "bind:2 move strict"), -EIO);
+	cr_expect(policy_is("f", "bind:2"), "strict with move keeps the policy it moved to");
+	cr_assert_eq(set_policy("f", "bind:2 move"), 0);
+	w = where_of("f");
+	cr_expect_eq(w.node[2], 1024);
+	cr_expect_eq(w.node[0], pages - 1024);
+	get_xattr("", "user.numa.stats", buf, sizeof(buf));
+	p = strstr(buf, "failed=");
+	cr_assert(p && sscanf(p, "failed=%llu", &failed) == 1);
+	cr_expect_geq(failed, pages - 1024, "%llu failed", failed);
+	cr_expect_eq(bad_pages("f", 1, pages), 0);
 }
