@@ -77,6 +77,7 @@ static int inode_alloc(struct numafs *fs, struct inode *parent, struct numa_poli
 	inode->gid = gid;
 	inode->atime = inode->mtime = inode->ctime = inode_now();
 	ptree_init(&inode->policy, base);
+	inode->nascent = true;
 	pthread_mutex_lock(&fs->inodes_lock);
 	TAILQ_INSERT_TAIL(&fs->inodes, inode, live);
 	pthread_mutex_unlock(&fs->inodes_lock);
@@ -95,8 +96,10 @@ int inode_new_root(struct numafs *fs, struct numa_policy *base, mode_t mode, uid
 {
 	int err = inode_alloc(fs, NULL, base, S_IFDIR | mode, uid, gid, out);
 
-	if (!err)
+	if (!err) {
 		(*out)->nlink = 2;
+		(*out)->nascent = false;	/* made before any thread runs */
+	}
 	return err;
 }
 
@@ -160,7 +163,7 @@ struct inode *inode_next_pinned(struct numafs *fs, struct inode *prev)
 
 	pthread_mutex_lock(&fs->inodes_lock);
 	next = prev ? TAILQ_NEXT(prev, live) : TAILQ_FIRST(&fs->inodes);
-	while (next && next->doomed)
+	while (next && (next->doomed || __atomic_load_n(&next->nascent, __ATOMIC_RELAXED)))
 		next = TAILQ_NEXT(next, live);
 	if (next)
 		next->pins++;
@@ -213,8 +216,24 @@ static void inode_stat_size(const struct inode *inode, struct stat *st)
 	}
 }
 
+/*
+ * [added by migrate] The maker of a new inode asks for its first stat for
+ * the entry of its reply, when it is complete: walks may take it from now.
+ */
+static void inode_publish(struct inode *inode)
+{
+	struct numafs *fs = inode->fs;
+
+	if (!__atomic_load_n(&inode->nascent, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&fs->inodes_lock);
+	__atomic_store_n(&inode->nascent, false, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&fs->inodes_lock);
+}
+
 int inode_stat(struct inode *inode, struct stat *st)
 {
+	inode_publish(inode);
 	memset(st, 0, sizeof(*st));
 	st->st_ino = inode->ino;
 	st->st_mode = inode->mode;

@@ -40,6 +40,12 @@ struct inode {
 	TAILQ_ENTRY(inode) live;
 	unsigned int pins;
 	bool doomed;			/* inode_free() came while pinned */
+	/*
+	 * Still being made: its maker writes it without its lock until the
+	 * first inode_stat() (the entry of its reply), so walks skip it.
+	 * Atomic.
+	 */
+	bool nascent;
 
 	pthread_mutex_t lock;
 	uint64_t nlookup;		/* kernel references */
@@ -94,9 +100,10 @@ void inode_free(struct inode *inode);
 /*
  * [added by migrate] Walk every inode in memory, oldest first: the inode
  * after @prev (NULL: the first), pinned, with @prev unpinned; NULL at the
- * end.  An inode allocated during the walk is reached by it.  A pinned
- * inode may be dead or still being made: check inode_unused() under its
- * lock.  fs->inodes_lock is a leaf lock.
+ * end.  An inode made during the walk is reached by it if its first
+ * inode_stat() came before the walk passed it; inodes still being made
+ * are skipped.  A pinned inode may be dead (unlinked and forgotten), but
+ * it is not freed.  fs->inodes_lock is a leaf lock.
  */
 struct inode *inode_next_pinned(struct numafs *fs, struct inode *prev);
 /* Another pin on an inode the caller keeps reachable (a pin or a reference). */

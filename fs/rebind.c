@@ -5,10 +5,10 @@
  *
  * The new set is published first, then every inode in memory is visited,
  * oldest first, each under its lock.  Nothing made meanwhile is missed: a
- * file is created under its directory's lock, after that directory (older,
- * so visited first); made before the directory's turn, it is in the list
- * by then and gets its own turn; made after, it inherits a rebound
- * default.  A policy set meanwhile may still have been made against the
+ * file is made whole (up to the first stat of its entry) under its
+ * directory's lock, after that directory (older, so visited first); made
+ * before the directory's turn, it is in the list by then and gets its own
+ * turn; made after, it inherits a rebound default.  A policy set meanwhile may still have been made against the
  * old set: passes repeat until one finds every policy bound to the new
  * set, and the watcher makes one more a little later (rebind_settle()),
  * for a request that read the old set before the change and applied its
@@ -67,8 +67,7 @@ static int rebind_inode(struct numafs *fs, struct inode *inode, const struct nod
 	int ret = 0;
 
 	pthread_mutex_lock(&inode->lock);
-	/* Still being made (its directory's turn covers it) or gone. */
-	if (!inode_unused(inode) && (S_ISREG(inode->mode) || S_ISDIR(inode->mode)))
+	if (S_ISREG(inode->mode) || S_ISDIR(inode->mode))
 		ret = rebind_locked(fs, inode, allowed);
 	pthread_mutex_unlock(&inode->lock);
 	if (ret < 0)
