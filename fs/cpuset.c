@@ -154,7 +154,11 @@ static void *cpuset_thread(void *arg)
 	return NULL;
 }
 
-/* inotify on the directory: a file renamed into place is a new inode. */
+/*
+ * inotify on the directory: a file renamed into place is a new inode.  Not
+ * IN_MODIFY: a file rewritten in place is read once it is closed, not
+ * half-written (polling covers a writer that keeps it open).
+ */
 static int cpuset_inotify(const char *path)
 {
 	char dir[PATH_MAX];
@@ -163,8 +167,7 @@ static int cpuset_inotify(const char *path)
 	if (fd < 0)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", path);
-	if (inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY |
-			      IN_CREATE) < 0) {
+	if (inotify_add_watch(fd, dirname(dir), IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
 		close(fd);
 		return -1;
 	}
