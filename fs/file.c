@@ -73,7 +73,19 @@ void file_init_conn(struct numafs *fs, struct fuse_conn_info *conn)
 		if (!fs->topo->simulated && !fs->opt.size)
 			fuse_set_feature_flag(conn, FUSE_CAP_WRITEBACK_CACHE);
 		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_WRITE);
-		fuse_set_feature_flag(conn, FUSE_CAP_SPLICE_READ);
+		/*
+		 * Requests come whole into memory, not spliced: the loop
+		 * reads each one's header as it is received, which orders
+		 * READs behind WRITEs (fs/file_order.c).
+		 */
+		fuse_unset_feature_flag(conn, FUSE_CAP_SPLICE_READ);
+		/*
+		 * Every change of file data passes through the kernel's cache
+		 * (numafs has no other writer), so it never goes stale: no
+		 * dropping it when an mtime moves, and no GETATTR before
+		 * each read to see whether it did.
+		 */
+		fuse_unset_feature_flag(conn, FUSE_CAP_AUTO_INVAL_DATA);
 	}
 	/* Else every write costs a GETXATTR(security.capability) round trip. */
 	fuse_set_feature_flag(conn, FUSE_CAP_HANDLE_KILLPRIV_V2);
@@ -94,6 +106,7 @@ int file_create(struct numafs *fs, struct inode *inode)
 	if (!fd)
 		return -ENOMEM;
 	fd->store.fd = -1;
+	pthread_cond_init(&fd->order_cv, NULL);
 	err = store_file_create(fs->store, &fd->store, inode->ino, &inode->policy);
 	if (!err) {
 		err = store_file_stat(fs->store, &fd->store, &st);
@@ -101,6 +114,7 @@ int file_create(struct numafs *fs, struct inode *inode)
 			store_file_destroy(fs->store, &fd->store);
 	}
 	if (err) {
+		pthread_cond_destroy(&fd->order_cv);
 		free(fd);
 		return err;
 	}
@@ -116,6 +130,7 @@ void file_destroy(struct numafs *fs, struct inode *inode)
 	if (!fd)
 		return;
 	store_file_destroy(fs->store, &fd->store);
+	pthread_cond_destroy(&fd->order_cv);
 	free(fd);
 	inode->file = NULL;
 }

@@ -53,6 +53,14 @@ int file_set_size(struct numafs *fs, struct inode *inode, off_t size);
 /* Whether FUSE opens of the file are not yet released (inode locked). */
 bool file_is_open(const struct inode *inode);
 
+/*
+ * Hooks of the request loop (fs/loop.c), in the order requests were
+ * received and once each was served (fs/file_order.c).
+ */
+struct fuse_in_header;
+void file_order_received(const struct fuse_in_header *in);
+void file_order_served(const struct fuse_in_header *in);
+
 /* FUSE operations on regular files. */
 void file_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void file_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);

@@ -26,6 +26,14 @@ struct file_data {
 	 * difference on the inode's side means a utimensat() to pass on.
 	 */
 	struct timespec seen_atime, seen_mtime;
+	/*
+	 * READs and WRITEs received and served, to serve them in the
+	 * kernel's order (fs/file_order.c): received by the loop's reading
+	 * thread alone, served under the inode's lock.
+	 */
+	uint64_t reads_received, writes_received;
+	uint64_t reads_served, writes_served;
+	pthread_cond_t order_cv;
 };
 
 /* FUSE node ids are inode addresses (fs/inode.h). */
@@ -38,6 +46,12 @@ static inline uint64_t file_page_up(uint64_t off)
 {
 	return (off + STORE_PAGE_SIZE - 1) >> STORE_PAGE_SHIFT;
 }
+
+/*
+ * Before serving a READ (@write false) or WRITE: wait for the requests
+ * it must follow.
+ */
+void file_order_wait(struct inode *inode, bool write);
 
 /* After a write by @req: clear S_ISUID/S_ISGID where tmpfs would. */
 void file_kill_suid(struct inode *inode, fuse_req_t req);

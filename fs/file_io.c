@@ -103,6 +103,7 @@ void file_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 
+	file_order_wait(file_inode(ino), false);
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	buf.buf[0].fd = file_fd(file_inode(ino));
 	buf.buf[0].pos = off;
@@ -120,6 +121,7 @@ void file_op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv,
 	ssize_t done;
 	int err;
 
+	file_order_wait(inode, true);
 	err = file_prepare_write(fs, inode, (uint64_t)off, len, &reserved);
 	if (err) {
 		numafs_debug(fs, "write of %zu at %lld: %s", len, (long long)off, strerror(-err));

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "file.h"
+#include "loop.h"
 #include "migrate.h"
 #include "numafs.h"
 #include "ops.h"
@@ -42,20 +44,14 @@ static void usage(const char *prog)
 
 static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *cmd)
 {
-	struct fuse_loop_config *cfg;
-	int err;
+	static const struct loop_hooks hooks = {
+		.received = file_order_received,
+		.served = file_order_served,
+	};
 
 	if (cmd->singlethread)
 		return fuse_session_loop(se);
-	cfg = fuse_loop_cfg_create();
-	if (!cfg)
-		return -1;
-	fuse_loop_cfg_set_clone_fd(cfg, (unsigned int)cmd->clone_fd);
-	fuse_loop_cfg_set_idle_threads(cfg, cmd->max_idle_threads);
-	fuse_loop_cfg_set_max_threads(cfg, cmd->max_threads);
-	err = fuse_session_loop_mt(se, cfg);
-	fuse_loop_cfg_destroy(cfg);
-	return err;
+	return loop_run(se, cmd->max_threads, &hooks);
 }
 
 /* Mount @fs at @cmd->mountpoint and serve it; the exit status. */

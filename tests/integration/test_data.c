@@ -264,7 +264,13 @@ static void *writer(void *arg)
 			snprintf(w->what, sizeof(w->what), "round %d: %s", round, strerror(errno));
 			w->failures++;
 		} else if (memcmp(buf, back, REGION)) {
-			snprintf(w->what, sizeof(w->what), "round %d: read back differs", round);
+			size_t at = 0;
+
+			while (buf[at] == back[at])
+				at++;
+			snprintf(w->what, sizeof(w->what),
+				 "round %d: read back differs from byte %zu: %#x, wrote %#x",
+				 round, at, back[at], buf[at]);
 			w->failures++;
 		}
 	}
