@@ -30,6 +30,7 @@ struct plan {
 	const struct nodemask *to;	/* migrate_to_nodes(); NULL: conform */
 	struct nodemask allowed;
 	struct nodemask full;		/* nodes a move found without room */
+	unsigned int busy_rounds;	/* rounds retried for busy pages */
 	int home;			/* where the page being planned is */
 	struct place_ctx pc;
 };
@@ -50,6 +51,7 @@ static void plan_init(struct plan *p, struct numafs *fs, struct inode *inode,
 	p->to = to;
 	numafs_get_allowed(fs, &p->allowed);
 	nodemask_zero(&p->full);
+	p->busy_rounds = 0;
 	p->pc = (struct place_ctx){
 		.topo = fs->topo,
 		.allowed = &p->allowed,
@@ -126,12 +128,21 @@ static unsigned int plan_batch(struct plan *p, uint64_t first, unsigned int coun
 }
 
 /*
+ * A page the kernel could not take off its LRU list this instant (-EBUSY,
+ * -EAGAIN: in a per-CPU batch, or locked) is tried again, a few rounds:
+ * left, it would stay off its policy until the next change.
+ */
+#define MIGRATE_BUSY_ROUNDS 3
+
+/*
  * Account the statuses of a move.  A page refused for room marks its
- * target full and stays to be planned again: returns whether any did.
+ * target full, and a busy page waits a round, and both stay to be
+ * planned again: returns whether any did.
  */
 static bool plan_account(struct plan *p, unsigned int count, int *nodes, const int *to,
 			 const int *status, struct migrate_result *r)
 {
+	bool retry_busy = p->busy_rounds < MIGRATE_BUSY_ROUNDS;
 	bool again = false;
 	unsigned int i;
 
@@ -147,11 +158,16 @@ static bool plan_account(struct plan *p, unsigned int count, int *nodes, const i
 			nodemask_set(&p->full, (unsigned int)to[i]);
 			again = true;
 			continue;
+		} else if ((st == -EBUSY || st == -EAGAIN) && retry_busy) {
+			again = true;
+			continue;
 		} else if (st != -ENOENT) {
-			r->failed++;	/* not moved, or elsewhere: -EACCES, -EBUSY */
+			r->failed++;	/* not moved, or elsewhere: -EACCES, still busy */
 		}
 		nodes[i] = -ENOENT;
 	}
+	if (again)
+		p->busy_rounds++;
 	return again;
 }
 
@@ -192,7 +208,7 @@ static int64_t batch_locked(struct numafs *fs, struct inode *inode, uint64_t fir
 	count = (unsigned int)min_u64(end - first, MIGRATE_BATCH);
 	err = store_page_nodes(fs->store, f, first, count, nodes);
 	plan_init(&p, fs, inode, to);
-	/* Each round learns a full node, so this ends. */
+	/* Each round learns a full node or spends a busy round, so this ends. */
 	while (!err && again && plan_batch(&p, first, count, nodes, dst, r)) {
 		err = store_move(fs->store, f, first, count, dst, status, all);
 		if (!err)

@@ -17,11 +17,20 @@
 
 #define NSEC_PER_SEC 1000000000LL
 
+/*
+ * A file some of whose pages would not move (the kernel had them busy)
+ * is gone over again, after 1, 2, then 3 seconds.
+ */
+#define MIGRATE_RETRIES 3
+
 struct job {
 	TAILQ_ENTRY(job) link;
 	struct inode *inode;		/* pinned */
 	uint64_t next, end;		/* pages still to look at */
 	bool all;			/* mapped pages too, while permitted */
+	uint64_t failed;		/* pages that would not move, this pass */
+	unsigned int retries;		/* passes done again */
+	struct timespec not_before;	/* a pass done again waits till then */
 };
 
 TAILQ_HEAD(job_list, job);
@@ -146,6 +155,7 @@ static bool run_batch(struct migrate *m, struct job *j, uint64_t *moved)
 	int64_t next = migrate_batch(m->fs, j->inode, j->next, j->end, NULL, j->all, &r);
 
 	*moved = r.moved;
+	j->failed += r.failed;
 	if (next == -EPERM && j->all) {
 		j->all = false;		/* no CAP_SYS_NICE: unmapped pages only */
 		return true;
@@ -157,6 +167,31 @@ static bool run_batch(struct migrate *m, struct job *j, uint64_t *moved)
 	return true;
 }
 
+/* A pass that left pages behind: again, a little later, a few times. */
+static bool job_again(struct migrate *m, struct job *j)
+{
+	if (!j->failed || j->retries >= MIGRATE_RETRIES)
+		return false;
+	__atomic_fetch_add(&m->pending, j->next, __ATOMIC_RELAXED);	/* back to end - 0 */
+	j->next = 0;
+	j->failed = 0;
+	j->retries++;
+	clock_gettime(CLOCK_MONOTONIC, &j->not_before);
+	j->not_before.tv_sec += j->retries;
+	return true;
+}
+
+/* Hold a job that is to be done again until its time (or stop). */
+static void job_wait(struct migrate_queue *q, const struct job *j)
+{
+	if (!j->retries)
+		return;
+	pthread_mutex_lock(&q->lock);
+	while (!q->stop && !pthread_cond_timedwait(&q->cond, &q->lock, &j->not_before))
+		;
+	pthread_mutex_unlock(&q->lock);
+}
+
 static void *worker(void *arg)
 {
 	struct migrate_queue *q = arg;
@@ -165,7 +200,8 @@ static void *worker(void *arg)
 	while ((j = take_job(q))) {
 		uint64_t moved;
 
-		if (!run_batch(q->m, j, &moved)) {
+		job_wait(q, j);
+		if (!run_batch(q->m, j, &moved) && !job_again(q->m, j)) {
 			job_free(q->m, j);
 		} else {
 			/* Files take turns, batch by batch. */

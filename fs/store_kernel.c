@@ -63,11 +63,52 @@ static int kernel_mbind(struct kernel_map *m, uint64_t first, uint64_t end,
 	}
 	if (!mbind(addr, len, mode, mask, maxnode, 0))
 		return 0;
-	/* Per-policy weights are numafs's; the kernel knows only its global ones. */
+	/* A kernel before weighted interleave: equal weights are interleave. */
 	if (errno == EINVAL && mode == NUMAFS_MPOL_WEIGHTED_INTERLEAVE &&
 	    !mbind(addr, len, NUMAFS_MPOL_INTERLEAVE, mask, maxnode, 0))
 		return 0;
 	return -errno;
+}
+
+#define KERNEL_WEIGHTS_DIR "/sys/kernel/mm/mempolicy/weighted_interleave"
+
+/*
+ * The kernel weights weighted interleave with its own global weights
+ * (KERNEL_WEIGHTS_DIR), never a policy's: a policy's explicit weight
+ * that differs from the kernel's would not be obeyed, so it is refused.
+ */
+static bool kernel_weights_fit(const struct numa_policy *p, const uint8_t *kernel)
+{
+	int node;
+
+	if (p->mode != NUMAFS_MPOL_WEIGHTED_INTERLEAVE)
+		return true;
+	nodemask_for_each(node, &p->nodes) {
+		unsigned int w = policy_node_weight(p, (unsigned int)node);
+
+		if (w && w != kernel[node])
+			return false;
+	}
+	return true;
+}
+
+static int kernel_check_weights(struct store *s, const struct ptree *t, uint64_t first,
+				uint64_t end)
+{
+	uint8_t kernel[NUMAFS_MAX_NODES];
+	struct ptree_range r;
+	bool ok;
+
+	topology_default_weights(s->fs->topo, KERNEL_WEIGHTS_DIR, kernel);
+	ok = kernel_weights_fit(t->base, kernel);
+	for (bool more = ptree_next(t, first, &r); ok && more && r.start < end;
+	     more = ptree_next(t, r.end, &r))
+		ok = kernel_weights_fit(r.policy, kernel);
+	if (ok)
+		return 0;
+	numafs_debug(s->fs, "weighted interleave: the kernel places by its own weights (%s),"
+		     " and they differ from the policy's", KERNEL_WEIGHTS_DIR);
+	return -EINVAL;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -91,6 +132,9 @@ static int kernel_apply_policy(struct store *s, struct store_file *f, const stru
 	end = min_u64(end, span);
 	if (first >= end)
 		return 0;
+	err = kernel_check_weights(s, t, first, end);
+	if (err)
+		return err;
 	err = kernel_map(f->fd, first, end - first, &m);
 	if (err)
 		return err;
