@@ -10,6 +10,8 @@
  * release drops it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +188,25 @@ int file_getattr(struct numafs *fs, struct inode *inode, struct stat *st)
 	return 0;
 }
 
+/*
+ * A truncate to the size a file has still frees what fallocate(KEEP_SIZE)
+ * put past its end, as on tmpfs, but must not stamp new times (tmpfs
+ * leaves them alone when the size does not change): punch, then put the
+ * backing file's times back.
+ */
+static int file_free_past_eof(int fd, const struct stat *st)
+{
+	off_t end = (off_t)(file_page_up((uint64_t)st->st_size) << STORE_PAGE_SHIFT);
+	struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+	if ((uint64_t)st->st_blocks * 512 <= (uint64_t)end)
+		return 0;	/* nothing there */
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, end, INT64_MAX - end) ||
+	    futimens(fd, times))
+		return -errno;
+	return 1;
+}
+
 int file_set_size(struct numafs *fs, struct inode *inode, off_t size)
 {
 	struct store_file *f = &inode->file->store;
@@ -198,15 +219,14 @@ int file_set_size(struct numafs *fs, struct inode *inode, off_t size)
 	fd = store_file_get(fs->store, f);
 	if (fd < 0)
 		return fd;
-	/*
-	 * tmpfs leaves the times alone when the size does not change, but an
-	 * ftruncate() of the backing file would stamp them: don't make one.
-	 */
+	/* An ftruncate() of the backing file to its own size would stamp it. */
 	if (fstat(fd, &st))
 		err = -errno;
-	else if (st.st_size != size && ftruncate(fd, size))
-		err = -errno;
-	if (!err && st.st_size != size) {
+	else if (st.st_size != size)
+		err = ftruncate(fd, size) ? -errno : 1;
+	else
+		err = file_free_past_eof(fd, &st);
+	if (err > 0) {
 		store_pages_freed(fs->store, f, npages, UINT64_MAX);
 		store_settle(fs->store, f, 0);
 		ptree_truncate(&inode->policy, npages);
@@ -256,6 +276,8 @@ static int file_open_locked(fuse_req_t req, struct numafs *fs, struct inode *ino
 		err = file_set_size(fs, inode, 0);
 		if (err)
 			return err;
+		/* As open(O_TRUNC) on tmpfs: new times even if it was empty. */
+		inode->mtime = inode->ctime = inode_now();
 		file_kill_suid(inode, req);
 	}
 	bfd = store_file_get(fs->store, &fd->store);

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -362,4 +363,51 @@ Test(data, truncate_to_same_size_times)
 		cr_expect_eq(fs, ref, "truncate(%lld) of a %lld-byte file: mtime kept: numafs %d, "
 			     "tmpfs %d", (long long)len, (long long)len, fs, ref);
 	}
+}
+
+/* Whether open(O_TRUNC) of a file of @len bytes gave it a new mtime. */
+static bool o_trunc_stamps(const struct mountfs *m, off_t len)
+{
+	struct timespec past[2] = { { 100000000, 0 }, { 100000000, 0 } };
+	int fd = open_ok(in(m, "ot"), O_RDWR | O_CREAT | O_TRUNC);
+
+	cr_assert_eq(ftruncate(fd, len), 0);
+	cr_assert_eq(futimens(fd, past), 0);
+	close(fd);
+	close(open_ok(in(m, "ot"), O_RDWR | O_TRUNC));
+	return stat_of(in(m, "ot")).st_mtim.tv_sec != past[1].tv_sec;
+}
+
+/* The VFS stamps open(O_TRUNC) whatever the size was, even 0. */
+Test(data, o_trunc_times)
+{
+	for (off_t len = 0; len < 8192; len += 4096) {
+		bool fs = o_trunc_stamps(&fx_fs, len), ref = o_trunc_stamps(&fx_ref, len);
+
+		cr_expect_eq(fs, ref, "open(O_TRUNC) of a %lld-byte file: new mtime: numafs %d, "
+			     "tmpfs %d", (long long)len, fs, ref);
+	}
+}
+
+/* st_blocks after allocating past the end, then truncating to the same size. */
+static blkcnt_t blocks_after_same_size_truncate(const struct mountfs *m)
+{
+	int fd = open_ok(in(m, "pe"), O_RDWR | O_CREAT | O_TRUNC);
+	blkcnt_t blocks;
+
+	pwrite_all(fd, "x", 1, 0);
+	cr_assert_eq(fallocate(fd, FALLOC_FL_KEEP_SIZE, 8192, 65536), 0);
+	cr_assert_eq(ftruncate(fd, 1), 0);
+	blocks = stat_of(in(m, "pe")).st_blocks;
+	close(fd);
+	return blocks;
+}
+
+/* Truncating frees what fallocate(KEEP_SIZE) put past the end, size unchanged. */
+Test(data, same_size_truncate_frees_past_eof)
+{
+	blkcnt_t fs = blocks_after_same_size_truncate(&fx_fs);
+	blkcnt_t ref = blocks_after_same_size_truncate(&fx_ref);
+
+	cr_expect_eq(fs, ref, "blocks numafs %lld, tmpfs %lld", (long long)fs, (long long)ref);
 }
