@@ -42,6 +42,7 @@ int cmd_fill(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_agree(int argc, char **argv);
 int cmd_memory(int argc, char **argv);
+int cmd_stress(int argc, char **argv);
 
 /* "phase=N" in user.numa.stats, or -1 when there is none. */
 long long stats_phase(const char *path);

@@ -137,6 +137,7 @@ int main(int argc, char **argv)
 		{ "check", cmd_check },
 		{ "agree", cmd_agree },
 		{ "memory", cmd_memory },
+		{ "stress", cmd_stress },
 		{ "as", cmd_as },
 	};
 
@@ -144,6 +145,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; argc > 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fputs("usage: numa-truth fill|check|agree|memory|as ...\n", stderr);
+	fputs("usage: numa-truth fill|check|agree|memory|stress|as ...\n", stderr);
 	return TRUTH_ERROR;
 }
