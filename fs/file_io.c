@@ -54,26 +54,27 @@ static void file_settle(struct numafs *fs, struct inode *inode, uint64_t reserve
 	pthread_mutex_unlock(&inode->lock);
 }
 
+struct forget_holes {
+	struct store *store;
+	struct store_file *f;
+};
+
+static void forget_hole(void *arg, off_t hole, off_t data)
+{
+	struct forget_holes *h = arg;
+
+	/* Only whole pages are holes. */
+	store_pages_freed(h->store, h->f, file_page_up((uint64_t)hole),
+			  (uint64_t)data >> STORE_PAGE_SHIFT);
+}
+
 void file_forget_holes(struct numafs *fs, struct inode *inode, uint64_t first, uint64_t end)
 {
-	int fd = file_fd(inode);
-	off_t pos = (off_t)(first << STORE_PAGE_SHIFT);
-	off_t stop = (off_t)(end << STORE_PAGE_SHIFT);
+	struct forget_holes h = { fs->store, &inode->file->store };
 
 	pthread_mutex_lock(&inode->lock);
-	while (pos < stop) {
-		off_t hole = lseek(fd, pos, SEEK_HOLE), data;
-
-		if (hole < 0 || hole >= stop)
-			break;
-		data = lseek(fd, hole, SEEK_DATA);
-		if (data < 0 || data > stop)
-			data = stop;
-		/* Only whole pages are holes. */
-		store_pages_freed(fs->store, &inode->file->store, file_page_up((uint64_t)hole),
-				  (uint64_t)data >> STORE_PAGE_SHIFT);
-		pos = data;
-	}
+	store_holes(file_fd(inode), (off_t)(first << STORE_PAGE_SHIFT),
+		    (off_t)(end << STORE_PAGE_SHIFT), forget_hole, &h);
 	pthread_mutex_unlock(&inode->lock);
 }
 

@@ -33,10 +33,12 @@ struct timespec inode_now(void)
 /* Count one more inode, unless nr_inodes= is reached. */
 static int inode_reserve(struct numafs *fs)
 {
+	/* A remount may change the limit at any time (fs/remount.c). */
+	uint64_t limit = __atomic_load_n(&fs->opt.nr_inodes, __ATOMIC_RELAXED);
 	uint64_t n = __atomic_load_n(&fs->nr_inodes, __ATOMIC_RELAXED);
 
 	do {
-		if (fs->opt.nr_inodes && n >= fs->opt.nr_inodes)
+		if (limit && n >= limit)
 			return -ENOSPC;
 	} while (!__atomic_compare_exchange_n(&fs->nr_inodes, &n, n + 1, true,
 					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));

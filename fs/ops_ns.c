@@ -221,14 +221,15 @@ static uint64_t minus_floor(uint64_t total, uint64_t used)
  */
 static uint64_t ns_capacity(const struct numafs *fs)
 {
-	uint64_t nodes = 0;
+	/* A remount may change size= at any time (fs/remount.c). */
+	uint64_t size = __atomic_load_n(&fs->opt.size, __ATOMIC_RELAXED), nodes = 0;
 	int node;
 
 	if (!fs->topo->simulated)
-		return fs->opt.size;
+		return size;
 	nodemask_for_each(node, &fs->topo->nodes)
 		nodes += fs->topo->node_size[node];
-	return fs->opt.size && fs->opt.size < nodes ? fs->opt.size : nodes;
+	return size && size < nodes ? size : nodes;
 }
 
 /* As tmpfs: a limit of 0 (unlimited) shows as 0 total and 0 free. */
@@ -238,15 +239,16 @@ void ns_statfs(fuse_req_t req, fuse_ino_t ino)
 	uint64_t blocks = ns_capacity(fs) / NS_BLOCK_SIZE;
 	uint64_t used = (file_space_used(fs) + NS_BLOCK_SIZE - 1) / NS_BLOCK_SIZE;
 	uint64_t inodes = __atomic_load_n(&fs->nr_inodes, __ATOMIC_RELAXED);
+	uint64_t limit = __atomic_load_n(&fs->opt.nr_inodes, __ATOMIC_RELAXED);
 	struct statvfs st = {
 		.f_bsize = NS_BLOCK_SIZE,
 		.f_frsize = NS_BLOCK_SIZE,
 		.f_blocks = blocks,
 		.f_bfree = minus_floor(blocks, used),
 		.f_bavail = minus_floor(blocks, used),
-		.f_files = fs->opt.nr_inodes,
-		.f_ffree = minus_floor(fs->opt.nr_inodes, inodes),
-		.f_favail = minus_floor(fs->opt.nr_inodes, inodes),
+		.f_files = limit,
+		.f_ffree = minus_floor(limit, inodes),
+		.f_favail = minus_floor(limit, inodes),
 		.f_namemax = NS_NAME_MAX,
 	};
 

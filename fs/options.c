@@ -123,6 +123,14 @@ int options_parse_size(const char *text, uint64_t *out)
 	return 0;
 }
 
+/* A count with a suffix but no "%". */
+static int parse_number(const char *text, uint64_t *out)
+{
+	char pct;
+
+	return parse_count(text, out, &pct) || pct ? -EINVAL : 0;
+}
+
 static int parse_id(const char *text, unsigned int *out)
 {
 	uint64_t n;
@@ -189,17 +197,12 @@ static int continue_node_list(char **list, const char *piece)
 static int numafs_value(struct option_state *st, int key, const char *value)
 {
 	struct numafs_options *opt = st->opt;
-	uint64_t n;
-	char pct;
 
 	switch (key) {
 	case KEY_SIZE:
 		return options_parse_size(value, &opt->size);
 	case KEY_NR_INODES:
-		if (parse_count(value, &n, &pct) || pct)
-			return -EINVAL;
-		opt->nr_inodes = n;
-		return 0;
+		return parse_number(value, &opt->nr_inodes);
 	case KEY_MODE:
 		return parse_mode(value, &opt->root_mode);
 	case KEY_UID:
@@ -211,10 +214,7 @@ static int numafs_value(struct option_state *st, int key, const char *value)
 	case KEY_CPUSET:
 		return *value ? set_string(&opt->cpuset, value) : -EINVAL;
 	case KEY_MIGRATE_RATE:
-		if (parse_count(value, &n, &pct) || pct)
-			return -EINVAL;
-		opt->migrate_rate = n;
-		return 0;
+		return parse_number(value, &opt->migrate_rate);
 	case KEY_MPOL:
 		st->node_list = &opt->mpol;
 		return *value ? set_string(&opt->mpol, value) : -EINVAL;

@@ -137,6 +137,24 @@ int store_apply_policy(struct store *s, struct store_file *f, const struct ptree
 	return err;
 }
 
+int store_holes(int fd, off_t start, off_t end, store_hole_fn *fn, void *arg)
+{
+	while (start < end) {
+		off_t hole = lseek(fd, start, SEEK_HOLE), data;
+
+		if (hole < 0)
+			return -errno;
+		if (hole >= end)
+			break;
+		data = lseek(fd, hole, SEEK_DATA);
+		if (data < 0 || data > end)
+			data = end;	/* ENXIO: a hole up to EOF */
+		fn(arg, hole, data);
+		start = data;
+	}
+	return 0;
+}
+
 int store_prepare_write(struct store *s, struct store_file *f, const struct ptree *policy,
 			uint64_t first, uint64_t end)
 {

@@ -106,6 +106,14 @@ int store_reserve(struct store *s, struct store_file *f, uint64_t first, uint64_
 		  uint64_t *reserved);
 void store_settle(struct store *s, struct store_file *f, uint64_t reserved);
 
+/*
+ * @fn(@arg, hole, data) for each hole of [@start, @end) bytes of backing
+ * fd @fd, clipped to the range: the store's files are sparse, and holes
+ * hold no page.  -errno if the file cannot be asked.
+ */
+typedef void store_hole_fn(void *arg, off_t hole, off_t data);
+int store_holes(int fd, off_t start, off_t end, store_hole_fn *fn, void *arg);
+
 /* Pages [first, end) were freed (hole punched, truncated away). */
 void store_pages_freed(struct store *s, struct store_file *f, uint64_t first, uint64_t end);
 

@@ -76,8 +76,16 @@ static int kernel_mbind(struct kernel_map *m, uint64_t first, uint64_t end,
  * The kernel weights weighted interleave with its own global weights
  * (KERNEL_WEIGHTS_DIR), never a policy's: a policy's explicit weight
  * that differs from the kernel's would not be obeyed, so it is refused.
+ * The kernel's weights are read only for a policy that has explicit
+ * ones, not at every file's creation.
  */
-static bool kernel_weights_fit(const struct numa_policy *p, const uint8_t *kernel)
+struct kernel_weights {
+	const struct topology *topo;
+	bool read;
+	uint8_t of[NUMAFS_MAX_NODES];
+};
+
+static bool kernel_weights_fit(const struct numa_policy *p, struct kernel_weights *k)
 {
 	int node;
 
@@ -86,7 +94,13 @@ static bool kernel_weights_fit(const struct numa_policy *p, const uint8_t *kerne
 	nodemask_for_each(node, &p->nodes) {
 		unsigned int w = policy_node_weight(p, (unsigned int)node);
 
-		if (w && w != kernel[node])
+		if (!w)
+			continue;
+		if (!k->read) {
+			topology_default_weights(k->topo, KERNEL_WEIGHTS_DIR, k->of);
+			k->read = true;
+		}
+		if (w != k->of[node])
 			return false;
 	}
 	return true;
@@ -95,15 +109,14 @@ static bool kernel_weights_fit(const struct numa_policy *p, const uint8_t *kerne
 static int kernel_check_weights(struct store *s, const struct ptree *t, uint64_t first,
 				uint64_t end)
 {
-	uint8_t kernel[NUMAFS_MAX_NODES];
+	struct kernel_weights k = { .topo = s->fs->topo };
 	struct ptree_range r;
 	bool ok;
 
-	topology_default_weights(s->fs->topo, KERNEL_WEIGHTS_DIR, kernel);
-	ok = kernel_weights_fit(t->base, kernel);
+	ok = kernel_weights_fit(t->base, &k);
 	for (bool more = ptree_next(t, first, &r); ok && more && r.start < end;
 	     more = ptree_next(t, r.end, &r))
-		ok = kernel_weights_fit(r.policy, kernel);
+		ok = kernel_weights_fit(r.policy, &k);
 	if (ok)
 		return 0;
 	numafs_debug(s->fs, "weighted interleave: the kernel places by its own weights (%s),"

@@ -20,24 +20,18 @@ static bool space_counted(const struct store *s)
 	return s->kind != BACKING_PRIVATE_TMPFS;
 }
 
+static void space_add_hole(void *arg, off_t hole, off_t data)
+{
+	*(uint64_t *)arg += (uint64_t)(data - hole);
+}
+
 /* Bytes of [off, end) of @fd that are holes, in whole pages. */
 static uint64_t space_holes(int fd, off_t off, off_t end)
 {
 	uint64_t holes = 0;
 
-	while (off < end) {
-		off_t hole = lseek(fd, off, SEEK_HOLE), data;
-
-		if (hole < 0)
-			return (uint64_t)(end - off);	/* assume the worst */
-		if (hole >= end)
-			break;
-		data = lseek(fd, hole, SEEK_DATA);
-		if (data < 0 || data > end)
-			data = end;
-		holes += (uint64_t)(data - hole);
-		off = data;
-	}
+	if (store_holes(fd, off, end, space_add_hole, &holes))
+		return (uint64_t)(end - off);	/* assume the worst */
 	return holes;
 }
 
